@@ -1,0 +1,221 @@
+//! Responses: JSON bodies, HTML pages, JSON errors, and the little HTTP etiquette
+//! every route shares (allowed methods, content negotiation).
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use http_body_util::{BodyExt, Full};
+use serde::Serialize;
+use serde_json::json;
+use spin_sdk::http::{BoxBody, box_body};
+
+/// What every handler returns: a response whose body may be complete or streamed.
+pub type Reply = http::Response<BoxBody>;
+
+/// A JSON response with the given status.
+pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Reply {
+    let mut text = serde_json::to_vec(body).expect("JSON values always serialise");
+    text.push(b'\n');
+    with_body(status, "application/json", text)
+}
+
+/// An HTML page with the given status.
+pub fn html(status: StatusCode, page: String) -> Reply {
+    with_body(status, "text/html; charset=utf-8", page.into_bytes())
+}
+
+fn with_body(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Reply {
+    let mut reply = http::Response::new(box_body(Full::new(Bytes::from(body)).map_err(
+        |never| match never {},
+    )));
+    *reply.status_mut() = status;
+    reply
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    reply
+}
+
+/// Turns a handler's outcome into a response: errors become JSON error replies.
+pub fn respond(outcome: Result<Reply, ApiError>) -> Reply {
+    outcome.unwrap_or_else(ApiError::into_reply)
+}
+
+/// Accepts `GET` (and `HEAD`, whose body the server drops); anything else is a 405
+/// that lists what is allowed.
+pub fn expect_get(method: &Method) -> Result<(), ApiError> {
+    if method == Method::GET || method == Method::HEAD {
+        Ok(())
+    } else {
+        Err(ApiError::method_not_allowed(method, "GET, HEAD"))
+    }
+}
+
+/// True when the client prefers JSON to HTML (`Accept: application/json`); a browser
+/// or a bare `curl` (`*/*`) gets HTML, as from the original service.
+pub fn prefers_json(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    quality(&accept, "application", "json") > quality(&accept, "text", "html")
+}
+
+/// The q-value `accept` gives `kind/subtype`, from its most specific matching range.
+fn quality(accept: &str, kind: &str, subtype: &str) -> f32 {
+    let mut best: Option<(u8, f32)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("").to_ascii_lowercase();
+        let q = parts
+            .filter_map(|param| param.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let specificity = match media.split_once('/') {
+            Some((k, s)) if k == kind && s == subtype => 2,
+            Some((k, "*")) if k == kind => 1,
+            Some(("*", "*")) => 0,
+            _ => continue,
+        };
+        if best.is_none_or(|(seen, _)| specificity > seen) {
+            best = Some((specificity, q));
+        }
+    }
+    best.map_or(0.0, |(_, q)| q)
+}
+
+/// An error answered as JSON: `{"error": "...", "message": "...", "param": "..."}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    /// A stable machine-readable code such as `bad_request`.
+    pub code: &'static str,
+    /// A sentence for people.
+    pub message: String,
+    /// The offending parameter, when there is one.
+    pub param: Option<String>,
+    /// For 405: the methods the route accepts.
+    pub allow: Option<&'static str>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status: status.as_u16(),
+            code,
+            message: message.into(),
+            param: None,
+            allow: None,
+        }
+    }
+
+    /// 400: the request's parameters are wrong.
+    pub fn bad_request(param: Option<&str>, message: impl Into<String>) -> Self {
+        Self {
+            param: param.map(str::to_owned),
+            ..Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        }
+    }
+
+    /// 404: nothing here.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 405, with the `Allow` header.
+    pub fn method_not_allowed(method: &Method, allow: &'static str) -> Self {
+        Self {
+            allow: Some(allow),
+            ..Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("{method} is not allowed here; use {allow}"),
+            )
+        }
+    }
+
+    /// 413: the request body is over the limit.
+    pub fn payload_too_large(limit_bytes: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the request body is larger than {limit_bytes} bytes"),
+        )
+    }
+
+    /// 502: an upstream could not be reached or answered nonsense.
+    pub fn bad_gateway(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "bad_gateway", message)
+    }
+
+    /// 503: the app is missing configuration (a variable) it needs for this route.
+    pub fn service_unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", message)
+    }
+
+    /// The JSON body of this error.
+    pub fn body(&self) -> serde_json::Value {
+        let mut body = json!({ "error": self.code, "message": self.message });
+        if let Some(param) = &self.param {
+            body["param"] = json!(param);
+        }
+        body
+    }
+
+    /// This error as a response.
+    pub fn into_reply(self) -> Reply {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let mut reply = json(status, &self.body());
+        if let Some(allow) = self.allow {
+            reply
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        reply
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn negotiates_json_only_when_preferred() {
+        assert!(prefers_json(&accept("application/json")));
+        assert!(prefers_json(&accept("text/html;q=0.5, application/json")));
+        assert!(prefers_json(&accept("application/*")));
+        assert!(!prefers_json(&accept("*/*")));
+        assert!(!prefers_json(&HeaderMap::new()));
+        assert!(!prefers_json(&accept(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        )));
+        assert!(!prefers_json(&accept("application/json;q=0.4, text/*")));
+    }
+
+    #[test]
+    fn errors_carry_status_code_param_and_allow() {
+        let error = ApiError::bad_request(Some("n"), "too big");
+        assert_eq!(
+            error.body(),
+            json!({"error": "bad_request", "message": "too big", "param": "n"})
+        );
+        let reply = ApiError::method_not_allowed(&Method::POST, "GET, HEAD").into_reply();
+        assert_eq!(reply.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(reply.headers()[header::ALLOW], "GET, HEAD");
+        assert_eq!(reply.headers()[header::CONTENT_TYPE], "application/json");
+        assert!(ApiError::not_found("x").body().get("param").is_none());
+    }
+
+    #[test]
+    fn only_get_and_head_pass() {
+        assert!(expect_get(&Method::GET).is_ok());
+        assert!(expect_get(&Method::HEAD).is_ok());
+        assert_eq!(expect_get(&Method::DELETE).unwrap_err().status, 405);
+    }
+}

@@ -1,0 +1,48 @@
+//! `GET /upstream`: the slow remote site that every concurrency demo calls.
+//!
+//! asyncio: the original fetched real URLs with `aiohttp.ClientSession().get(url)`;
+//! their latency is what `gather`, `wait` and `wait_for` overlap.
+//! Rust: this component plays that remote site, with a latency, status and size you
+//! choose; the demos reach it through the host (`spin_sdk::http::send`), so each call
+//! is a real outbound HTTP request with a real await on its answer.
+
+use common::reply::{self, ApiError, Reply};
+use common::upstream::UpstreamReply;
+use common::{Query, Timeline, instance};
+use http::StatusCode;
+use spin_sdk::http::Request;
+use std::time::Duration;
+
+const MAX_DELAY_MS: u64 = 30_000;
+const MAX_FILLER_BYTES: u64 = 1024 * 1024;
+const MAX_ID_CHARS: usize = 128;
+
+#[spin_sdk::http_service]
+async fn upstream(request: Request) -> Reply {
+    reply::respond(answer(request).await)
+}
+
+async fn answer(request: Request) -> Result<Reply, ApiError> {
+    reply::expect_get(request.method())?;
+    let mut query = Query::parse(request.uri().query())?;
+    let delay_ms = query.int_or("delay_ms", 0..=MAX_DELAY_MS, 0)?;
+    let status = query.int_or("status", 200..=599, 200)?;
+    let filler_bytes = query.int_or("bytes", 0..=MAX_FILLER_BYTES, 0)?;
+    let id = query.text("id", MAX_ID_CHARS)?;
+    query.finish()?;
+    let instance = instance::enter_request();
+
+    let timeline = Timeline::start();
+    spin_sdk::time::sleep(Duration::from_millis(delay_ms)).await;
+
+    let status = StatusCode::from_u16(status as u16).expect("200..=599 is a valid status");
+    let body = UpstreamReply {
+        id,
+        delay_ms,
+        slept_ms: timeline.now_ms(),
+        status: status.as_u16(),
+        filler: ".".repeat(filler_bytes as usize),
+        instance,
+    };
+    Ok(reply::json(status, &body))
+}
