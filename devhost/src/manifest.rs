@@ -234,12 +234,16 @@ impl HttpTrigger {
         if let Some(executor) = raw.executor {
             let kind = executor.get("type").and_then(toml::Value::as_str);
             if kind != Some("spin") {
-                bail!("executor {executor} is not supported by devhost (only the default spin executor)");
+                bail!(
+                    "executor {executor} is not supported by devhost (only the default spin executor)"
+                );
             }
         }
         let component = match raw.component {
             toml::Value::String(id) => id,
-            other => bail!("inline components ({other}) are not supported by devhost; declare [component.<id>] and refer to it by id"),
+            other => bail!(
+                "inline components ({other}) are not supported by devhost; declare [component.<id>] and refer to it by id"
+            ),
         };
         if !components.contains_key(&component) {
             bail!("[[trigger.http]] refers to component '{component}', which is not declared");
@@ -269,10 +273,17 @@ impl ComponentDecl {
             ),
         };
         if raw.allowed_http_hosts.is_some() {
-            bail!("component '{id}': allowed_http_hosts is not valid in manifest version 2; use allowed_outbound_hosts");
+            bail!(
+                "component '{id}': allowed_http_hosts is not valid in manifest version 2; use allowed_outbound_hosts"
+            );
         }
         if let Some(build) = &raw.build {
-            let _ = (&build.command, &build.workdir, &build.watch, &build.environment);
+            let _ = (
+                &build.command,
+                &build.workdir,
+                &build.watch,
+                &build.environment,
+            );
         }
         let _ = (
             raw.description,
@@ -304,7 +315,9 @@ fn check_component_id(id: &str) -> Result<()> {
     let valid = !id.is_empty()
         && id.split('-').all(|word| {
             word.starts_with(|c: char| c.is_ascii_lowercase())
-                && word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         });
     if valid {
         Ok(())
@@ -381,16 +394,34 @@ watch = ["src/**/*.rs"]
     #[test]
     fn rejects_what_spin_rejects() {
         let cases = [
-            (GOOD.replace("spin_manifest_version = 2", "spin_manifest_version = 1"), "must be 2"),
-            (GOOD.replace("component = \"hello\"\n\n[[", "component = \"nope\"\n\n[["), "not declared"),
-            (GOOD.replace("[component.hello]", "[component.Hello_World]"), "kebab-case"),
-            (GOOD.replace("allowed_outbound_hosts", "allowed_outbund_hosts"), "unknown field"),
-            (GOOD.replace("route = \"/hello/...\"", "route = \"hello\""), "must start with '/'"),
+            (
+                GOOD.replace("spin_manifest_version = 2", "spin_manifest_version = 1"),
+                "must be 2",
+            ),
+            (
+                GOOD.replace("component = \"hello\"\n\n[[", "component = \"nope\"\n\n[["),
+                "not declared",
+            ),
+            (
+                GOOD.replace("[component.hello]", "[component.Hello_World]"),
+                "kebab-case",
+            ),
+            (
+                GOOD.replace("allowed_outbound_hosts", "allowed_outbund_hosts"),
+                "unknown field",
+            ),
+            (
+                GOOD.replace("route = \"/hello/...\"", "route = \"hello\""),
+                "must start with '/'",
+            ),
             (GOOD.replace("greeting = {", "Greeting = {"), "invalid"),
         ];
         for (text, expected) in cases {
             let error = format!("{:#}", Manifest::parse(&text, Path::new("/")).unwrap_err());
-            assert!(error.contains(expected), "expected '{expected}' in: {error}");
+            assert!(
+                error.contains(expected),
+                "expected '{expected}' in: {error}"
+            );
         }
         assert!(Manifest::parse("not toml [", Path::new("/")).is_err());
     }

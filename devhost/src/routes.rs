@@ -4,7 +4,9 @@
 //! segment, and an optional trailing `/...` wildcard that matches the rest of the
 //! path (including nothing). When several routes match, the most specific wins:
 //! compared segment by segment, an exact word beats a parameter, which beats the
-//! wildcard. Two identical routes are a manifest error (Spin refuses them too).
+//! wildcard; when one route's segments are a prefix of the other's, the shorter
+//! wins (`/a` takes `/a`, `/a/...` takes `/a/b`); a full tie goes to the route
+//! written first. A route written twice is reported, and the later one is used.
 
 use anyhow::{Result, bail};
 use std::cmp::Ordering;
@@ -49,15 +51,24 @@ impl RoutePattern {
                 }
                 Segment::Wildcard
             } else if let Some(name) = part.strip_prefix(':') {
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
                     bail!("route '{raw}': ':{name}' is not a valid parameter name");
                 }
-                if segments.iter().any(|s| matches!(s, Segment::Param(n) if n == name)) {
+                if segments
+                    .iter()
+                    .any(|s| matches!(s, Segment::Param(n) if n == name))
+                {
                     bail!("route '{raw}': parameter ':{name}' appears twice");
                 }
                 Segment::Param(name.to_owned())
             } else if part.contains('*') || part.contains("...") {
-                bail!("route '{raw}': '{part}' is not a valid segment (use ':name' or a trailing '/...')");
+                bail!(
+                    "route '{raw}': '{part}' is not a valid segment (use ':name' or a trailing '/...')"
+                );
             } else {
                 Segment::Exact((*part).to_owned())
             };
@@ -87,13 +98,15 @@ impl RoutePattern {
         self.segments.last() == Some(&Segment::Wildcard)
     }
 
-    /// Matches a request path (percent-encoded, as on the wire).
+    /// Matches a request path (percent-encoded, as on the wire). Leading and
+    /// trailing slashes are ignored, as Spin's router ignores them.
     fn matches(&self, path: &str) -> Option<Captures> {
-        let parts: Vec<&str> = path
-            .trim_start_matches('/')
-            .split('/')
-            .filter(|part| !part.is_empty())
-            .collect();
+        let trimmed = path.trim_matches('/');
+        let parts: Vec<&str> = if trimmed.is_empty() {
+            Vec::new()
+        } else {
+            trimmed.split('/').collect()
+        };
         let fixed = self.segments.len() - usize::from(self.is_wildcard());
         if parts.len() < fixed || (!self.is_wildcard() && parts.len() != fixed) {
             return None;
@@ -102,25 +115,23 @@ impl RoutePattern {
         for (segment, part) in self.segments.iter().zip(&parts) {
             match segment {
                 Segment::Exact(word) if word == part => {}
-                Segment::Exact(_) => return None,
+                Segment::Param(_) if part.is_empty() => return None,
                 Segment::Param(name) => params.push((name.clone(), (*part).to_owned())),
                 Segment::Wildcard => break,
+                Segment::Exact(_) => return None,
             }
         }
         let path_info = if self.is_wildcard() {
-            let rest = &parts[fixed..];
-            if rest.is_empty() {
-                String::new()
-            } else {
-                format!("/{}", rest.join("/"))
-            }
+            after_segments(path, fixed).to_owned()
         } else {
             String::new()
         };
         Some(Captures { params, path_info })
     }
 
-    /// Orders two patterns by specificity (greater is more specific).
+    /// Orders two patterns by specificity (greater is more specific), as Spin's
+    /// router (routefinder) does: the first segment whose kinds differ decides;
+    /// when one pattern's kinds are a prefix of the other's, the shorter wins.
     fn specificity(&self, other: &Self) -> Ordering {
         for (mine, theirs) in self.segments.iter().zip(&other.segments) {
             match mine.rank().cmp(&theirs.rank()) {
@@ -128,10 +139,25 @@ impl RoutePattern {
                 unequal => return unequal,
             }
         }
-        // Same shape so far: the longer pattern is more specific, except that a
-        // wildcard is the least specific thing a pattern can end with.
-        self.segments.len().cmp(&other.segments.len())
+        other.segments.len().cmp(&self.segments.len())
     }
+
+    /// The route after Spin's normalisation (one trailing `/` removed, so `/` is
+    /// empty): the value of `spin-matched-route`.
+    pub fn normalised(&self) -> &str {
+        self.raw.strip_suffix('/').unwrap_or(&self.raw)
+    }
+}
+
+/// What is left of `path` after its first `count` segments, slashes kept: the
+/// wildcard's share (`spin-path-info`).
+fn after_segments(path: &str, count: usize) -> &str {
+    let mut rest = path;
+    for _ in 0..count {
+        rest = rest.trim_start_matches('/');
+        rest = &rest[rest.find('/').unwrap_or(rest.len())..];
+    }
+    rest
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,39 +183,68 @@ pub struct RouteMatch<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Router {
     routes: Vec<(RoutePattern, String)>,
+    duplicates: Vec<(String, String, String)>,
 }
 
 impl Router {
-    /// Builds a router from `(route, component)` pairs.
+    /// Builds a router from `(route, component)` pairs in manifest order.
+    ///
+    /// As in Spin, a route written twice is not an error: the later entry takes the
+    /// earlier one's place, and the replaced one is reported in `duplicates` as
+    /// `(replaced component, route, effective component)`.
     pub fn new<'a>(routes: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
         let mut router = Self::default();
         for (route, component) in routes {
             let pattern = RoutePattern::parse(route)?;
-            if let Some((_, other)) = router.routes.iter().find(|(p, _)| p.segments == pattern.segments) {
-                bail!("duplicate route '{route}': used by both '{other}' and '{component}'");
+            match router.routes.iter_mut().find(|(p, _)| p.raw == pattern.raw) {
+                Some((_, effective)) => {
+                    let replaced = std::mem::replace(effective, component.to_owned());
+                    router
+                        .duplicates
+                        .push((replaced, route.to_owned(), component.to_owned()));
+                }
+                None => router.routes.push((pattern, component.to_owned())),
             }
-            router.routes.push((pattern, component.to_owned()));
         }
         Ok(router)
     }
 
-    /// The most specific route matching `path`, if any.
-    pub fn route(&self, path: &str) -> Option<RouteMatch<'_>> {
-        self.routes
-            .iter()
-            .filter_map(|(pattern, component)| Some((pattern, component, pattern.matches(path)?)))
-            .max_by(|(a, _, _), (b, _, _)| a.specificity(b))
-            .map(|(pattern, component, captures)| RouteMatch {
-                component,
-                pattern,
-                params: captures.params,
-                path_info: captures.path_info,
-            })
+    /// Routes that were written twice: `(replaced component, route, effective component)`.
+    pub fn duplicates(&self) -> &[(String, String, String)] {
+        &self.duplicates
     }
 
-    /// Routes in manifest order, for the start-up banner.
-    pub fn routes(&self) -> impl Iterator<Item = (&RoutePattern, &str)> {
-        self.routes.iter().map(|(pattern, component)| (pattern, component.as_str()))
+    /// The most specific route matching `path`; on a tie, the earlier in the manifest.
+    pub fn route(&self, path: &str) -> Option<RouteMatch<'_>> {
+        let mut best: Option<(&RoutePattern, &String, Captures)> = None;
+        for (pattern, component) in &self.routes {
+            let Some(captures) = pattern.matches(path) else {
+                continue;
+            };
+            if best
+                .as_ref()
+                .is_none_or(|(seen, _, _)| pattern.specificity(seen) == Ordering::Greater)
+            {
+                best = Some((pattern, component, captures));
+            }
+        }
+        best.map(|(pattern, component, captures)| RouteMatch {
+            component,
+            pattern,
+            params: captures.params,
+            path_info: captures.path_info,
+        })
+    }
+
+    /// Routes from most to least specific, as `spin up` lists them.
+    pub fn routes_by_precedence(&self) -> Vec<(&RoutePattern, &str)> {
+        let mut routes: Vec<_> = self
+            .routes
+            .iter()
+            .map(|(pattern, component)| (pattern, component.as_str()))
+            .collect();
+        routes.sort_by(|(a, _), (b, _)| b.specificity(a));
+        routes
     }
 }
 
@@ -213,7 +268,10 @@ mod tests {
     }
 
     fn component(path: &str) -> String {
-        router().route(path).map(|m| m.component.to_owned()).unwrap_or_default()
+        router()
+            .route(path)
+            .map(|m| m.component.to_owned())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -221,6 +279,8 @@ mod tests {
         assert_eq!(component("/"), "root");
         assert_eq!(component("/hello"), "hello");
         assert_eq!(component("/hello/"), "hello");
+        assert_eq!(component("//hello//"), "hello");
+        assert_eq!(component("/hellox"), "fallback");
     }
 
     #[test]
@@ -244,9 +304,19 @@ mod tests {
         assert_eq!(hit.path_info, "");
         let hit = router.route("/static/css/site.css").unwrap();
         assert_eq!(hit.path_info, "/css/site.css");
+        assert_eq!(router.route("/static/").unwrap().path_info, "/");
+        assert_eq!(router.route("/static/a/").unwrap().path_info, "/a/");
+        assert_eq!(
+            router.route("/nowhere/at/all").unwrap().path_info,
+            "/nowhere/at/all"
+        );
+        assert_eq!(router.route("/").unwrap().pattern.normalised(), "");
         assert_eq!(hit.pattern.without_wildcard(), "/static");
         assert_eq!(router.route("/static").unwrap().path_info, "");
-        assert_eq!(router.route("/a/b/c").unwrap().pattern.without_wildcard(), "");
+        assert_eq!(
+            router.route("/a/b/c").unwrap().pattern.without_wildcard(),
+            ""
+        );
     }
 
     #[test]
@@ -258,9 +328,35 @@ mod tests {
     }
 
     #[test]
-    fn rejects_bad_and_duplicate_routes() {
-        assert!(Router::new([("/a", "x"), ("/a", "y")]).is_err());
-        assert!(Router::new([("/a/:n", "x"), ("/a/:m", "y")]).is_err());
+    fn duplicates_go_to_the_last_and_ties_to_the_first() {
+        let router = Router::new([
+            ("/a", "x"),
+            ("/a", "y"),
+            ("/b/:n", "first"),
+            ("/b/:m", "second"),
+        ])
+        .unwrap();
+        assert_eq!(router.route("/a").unwrap().component, "y");
+        assert_eq!(router.duplicates(), [("x".into(), "/a".into(), "y".into())]);
+        assert_eq!(router.route("/b/1").unwrap().component, "first");
+    }
+
+    #[test]
+    fn lists_routes_by_precedence() {
+        let order: Vec<&str> = router()
+            .routes_by_precedence()
+            .iter()
+            .map(|(p, _)| p.raw())
+            .collect();
+        assert_eq!(order.first(), Some(&"/"));
+        assert_eq!(order.last(), Some(&"/..."));
+        let position = |r| order.iter().position(|x| *x == r).unwrap();
+        assert!(position("/hello/admin") < position("/hello/:name"));
+        assert!(position("/static/special/...") < position("/static/..."));
+    }
+
+    #[test]
+    fn rejects_bad_routes() {
         assert!(RoutePattern::parse("/.../a").is_err());
         assert!(RoutePattern::parse("/a/:").is_err());
         assert!(RoutePattern::parse("/a/*").is_err());

@@ -95,7 +95,10 @@ impl Query {
         if items.len() > max_items {
             return Err(ApiError::bad_request(
                 Some(name),
-                format!("'{name}' has {} items; at most {max_items} are allowed", items.len()),
+                format!(
+                    "'{name}' has {} items; at most {max_items} are allowed",
+                    items.len()
+                ),
             ));
         }
         items
@@ -145,13 +148,20 @@ impl Query {
             .ok_or_else(|| {
                 ApiError::bad_request(
                     Some(name),
-                    format!("'{name}' must be one of {}; got '{text}'", options.join(", ")),
+                    format!(
+                        "'{name}' must be one of {}; got '{text}'",
+                        options.join(", ")
+                    ),
                 )
             })
     }
 
     /// Free text of at most `max_chars` characters.
-    pub fn text(&mut self, name: &'static str, max_chars: usize) -> Result<Option<String>, ApiError> {
+    pub fn text(
+        &mut self,
+        name: &'static str,
+        max_chars: usize,
+    ) -> Result<Option<String>, ApiError> {
         match self.take(name) {
             Some(text) if text.chars().count() > max_chars => Err(ApiError::bad_request(
                 Some(name),
@@ -208,7 +218,13 @@ mod tests {
 
     #[test]
     fn rejects_bad_integers_naming_the_parameter() {
-        for raw in ["delay_ms=abc", "delay_ms=-1", "delay_ms=30001", "delay_ms=", "delay_ms=1.5"] {
+        for raw in [
+            "delay_ms=abc",
+            "delay_ms=-1",
+            "delay_ms=30001",
+            "delay_ms=",
+            "delay_ms=1.5",
+        ] {
             let error = query(raw).int("delay_ms", 0..=30_000).unwrap_err();
             assert_eq!(error.status, 400, "{raw}");
             assert_eq!(error.param.as_deref(), Some("delay_ms"), "{raw}");
@@ -238,7 +254,11 @@ mod tests {
         );
         assert!(q.flag("fast", false).unwrap());
         assert!(!q.flag("slow", false).unwrap());
-        assert_eq!(q.choice("mode", &["blocking", "async"], "blocking").unwrap(), "async");
+        assert_eq!(
+            q.choice("mode", &["blocking", "async"], "blocking")
+                .unwrap(),
+            "async"
+        );
         assert_eq!(q.text("id", 10).unwrap().as_deref(), Some("a b!"));
         q.finish().unwrap();
 

@@ -24,9 +24,9 @@ pub fn html(status: StatusCode, page: String) -> Reply {
 }
 
 fn with_body(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Reply {
-    let mut reply = http::Response::new(box_body(Full::new(Bytes::from(body)).map_err(
-        |never| match never {},
-    )));
+    let mut reply = http::Response::new(box_body(
+        Full::new(Bytes::from(body)).map_err(|never| match never {}),
+    ));
     *reply.status_mut() = status;
     reply
         .headers_mut()
@@ -150,7 +150,11 @@ impl ApiError {
 
     /// 503: the app is missing configuration (a variable) it needs for this route.
     pub fn service_unavailable(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", message)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            message,
+        )
     }
 
     /// The JSON body of this error.

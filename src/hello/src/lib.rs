@@ -20,8 +20,14 @@ const MAX_NAME_CHARS: usize = 200;
 
 /// Where the page links to: the app's routes, for a visitor to try next.
 const LINKS: &[(&str, &str)] = &[
-    ("/hello/Ada", "a greeting by name (add ?delay_ms=0 to skip the sleep)"),
-    ("/upstream?delay_ms=200", "the slow upstream the concurrency demos call"),
+    (
+        "/hello/Ada",
+        "a greeting by name (add ?delay_ms=0 to skip the sleep)",
+    ),
+    (
+        "/upstream?delay_ms=200",
+        "the slow upstream the concurrency demos call",
+    ),
 ];
 
 #[spin_sdk::http_service]
@@ -75,7 +81,10 @@ fn page(greeting: &str) -> String {
         .iter()
         .map(|(href, what)| {
             let href = text::html_escape(href);
-            format!("    <li><a href=\"{href}\">{href}</a>: {}</li>\n", text::html_escape(what))
+            format!(
+                "    <li><a href=\"{href}\">{href}</a>: {}</li>\n",
+                text::html_escape(what)
+            )
         })
         .collect();
     format!(
