@@ -190,8 +190,8 @@ impl Manifest {
         );
         for (name, decl) in &raw.variables {
             check_variable_name(name)?;
-            if decl.required && decl.default.is_some() {
-                bail!("variable '{name}' cannot be both required and have a default");
+            if decl.required == decl.default.is_some() {
+                bail!("variable '{name}' must be `required` OR have a `default`");
             }
         }
 
@@ -402,9 +402,10 @@ watch = ["src/**/*.rs"]
                 GOOD.replace("component = \"hello\"\n\n[[", "component = \"nope\"\n\n[["),
                 "not declared",
             ),
+            (GOOD.replace("hello", "Hello_World"), "kebab-case"),
             (
-                GOOD.replace("[component.hello]", "[component.Hello_World]"),
-                "kebab-case",
+                GOOD.replace("{ default = \"hi\" }", "{ secret = true }"),
+                "required` OR have a `default`",
             ),
             (
                 GOOD.replace("allowed_outbound_hosts", "allowed_outbund_hosts"),

@@ -147,9 +147,8 @@ impl wasmtime_wasi_http::p3::WasiHttpHooks for Outbound {
                 }
                 route => {
                     if let Route::SelfRequest(uri) = route {
-                        *request.uri_mut() = uri;
+                        point_at_self(&mut request, uri);
                     }
-                    request.headers_mut().remove(http::header::HOST);
                     let (response, io) =
                         wasmtime_wasi_http::p3::default_send_request(request, options).await?;
                     let io: Box<dyn Future<Output = Result<(), ErrorCode>> + Send> = Box::new(io);
@@ -193,7 +192,7 @@ impl wasmtime_wasi_http::p2::WasiHttpHooks for Outbound {
             }
             route => {
                 if let Route::SelfRequest(uri) = route {
-                    *request.uri_mut() = uri;
+                    point_at_self(&mut request, uri);
                     config.use_tls = false;
                 }
                 Ok(wasmtime_wasi_http::p2::default_send_request(
@@ -202,4 +201,15 @@ impl wasmtime_wasi_http::p2::WasiHttpHooks for Outbound {
             }
         }
     }
+}
+
+/// Re-targets a self request at devhost's own listener, with a matching `Host`
+/// header (the listener, like Spin's, needs one to build `spin-full-url`).
+fn point_at_self<B>(request: &mut http::Request<B>, listener: Uri) {
+    if let Some(authority) = listener.authority()
+        && let Ok(host) = http::HeaderValue::from_str(authority.as_str())
+    {
+        request.headers_mut().insert(http::header::HOST, host);
+    }
+    *request.uri_mut() = listener;
 }

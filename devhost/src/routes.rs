@@ -343,7 +343,8 @@ mod tests {
 
     #[test]
     fn lists_routes_by_precedence() {
-        let order: Vec<&str> = router()
+        let router = router();
+        let order: Vec<&str> = router
             .routes_by_precedence()
             .iter()
             .map(|(p, _)| p.raw())

@@ -1,0 +1,49 @@
+# spin-async-demo: `make up` to serve, `make test` to check everything.
+# The .wasm paths in spin.toml are under ./target; CI may symlink ./target elsewhere.
+
+CARGO      ?= cargo
+LISTEN     ?= 127.0.0.1:3000
+WASM_TARGET = wasm32-wasip2
+COMPONENTS  = hello upstream not-found
+FIXTURES    = probe
+DEVHOST     = target/debug/devhost
+
+.PHONY: build build-fixtures devhost up test fmt lint clean wasm-target
+
+wasm-target:
+	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+
+## build: every app component, in release (small .wasm files)
+build: wasm-target
+	$(CARGO) build --target $(WASM_TARGET) --release $(addprefix -p ,$(COMPONENTS))
+
+build-fixtures: wasm-target
+	$(CARGO) build --target $(WASM_TARGET) --release $(addprefix -p ,$(FIXTURES))
+
+devhost:
+	$(CARGO) build -p devhost
+
+## up: serve on $(LISTEN) with Spin 4.1+ when installed, else with devhost
+up: build
+	@if command -v spin >/dev/null 2>&1 && spin --version | grep -Eq 'spin ([4-9]|[1-9][0-9])\.'; then \
+		echo "Serving with $$(spin --version)"; \
+		spin up --listen $(LISTEN); \
+	else \
+		echo "Spin 4.1+ not found: serving with devhost (see README)"; \
+		$(CARGO) build -p devhost && $(DEVHOST) --listen $(LISTEN); \
+	fi
+
+## test: formatting, lints, unit tests, and the integration suite against devhost
+test: build build-fixtures lint
+	$(CARGO) test --workspace --exclude hello --exclude upstream --exclude not-found --exclude probe
+
+fmt:
+	$(CARGO) fmt --all
+
+lint: wasm-target
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) $(addprefix -p ,$(COMPONENTS) $(FIXTURES)) -- -D warnings
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,251 @@
+//! devhost against Spin's rules, through the probe fixture (tests/fixtures): routing
+//! precedence and headers, outbound permissions, self requests and service
+//! chaining, variables, instance-reuse flags, and start-up errors.
+
+use futures::future::join_all;
+use integration_tests::{
+    devhost_url, get_json, needs_in_process_devhost, repo_root, start_devhost,
+};
+use std::collections::HashSet;
+
+fn fixture_manifest() -> String {
+    repo_root()
+        .join("tests/fixtures/spin.toml")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn fixture() -> String {
+    devhost_url(&[
+        "--from",
+        &fixture_manifest(),
+        "--variable",
+        "secret_token=s3cret",
+    ])
+}
+
+#[tokio::test]
+async fn routes_most_specific_first_with_spin_headers() {
+    if needs_in_process_devhost("routes_most_specific_first_with_spin_headers") {
+        return;
+    }
+    let cases = [
+        ("/probe/exact", "/probe/exact", ""),
+        ("/probe/Ada", "/probe/:name", ""),
+        ("/probe/Ada/", "/probe/:name", ""),
+        ("/probe/Ada/tail/x/y", "/probe/:name/tail/...", "/x/y"),
+        ("/probe/Ada/other", "/probe/...", "/Ada/other"),
+        ("/probe", "/probe/...", ""),
+    ];
+    for (path, route, path_info) in cases {
+        let (status, body) = get_json(&format!("{}{path}", fixture())).await;
+        assert_eq!(status, 200, "{path}");
+        let headers = &body["headers"];
+        assert_eq!(headers["spin-matched-route"], route, "{path}");
+        assert_eq!(headers["spin-path-info"], path_info, "{path}");
+        assert_eq!(headers["spin-base-path"], "/");
+        assert_eq!(headers["spin-raw-component-route"], route);
+    }
+    let (_, body) = get_json(&format!("{}/probe/Ada%20L?variable=message", fixture())).await;
+    let headers = &body["headers"];
+    assert_eq!(headers["spin-path-match-name"], "Ada%20L");
+    assert_eq!(headers["spin-component-route"], "/probe/:name");
+    assert!(
+        headers["spin-full-url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/probe/Ada%20L?variable=message")
+    );
+    assert!(
+        headers["spin-client-addr"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
+    assert!(
+        body["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:"),
+        "the guest sees an absolute URI"
+    );
+}
+
+#[tokio::test]
+async fn unmatched_paths_get_spins_empty_404_and_well_known_paths_answer() {
+    if needs_in_process_devhost("unmatched_paths_get_spins_empty_404") {
+        return;
+    }
+    let client = integration_tests::client();
+    let response = client
+        .get(format!("{}/elsewhere", fixture()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.bytes().await.unwrap().is_empty());
+    let health = client
+        .get(format!("{}/.well-known/spin/health", fixture()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.unwrap(), "OK");
+    let (_, info) = get_json(&format!("{}/.well-known/spin/info", fixture())).await;
+    assert_eq!(info["name"], "devhost-fixture");
+}
+
+#[tokio::test]
+async fn outbound_requests_follow_allowed_outbound_hosts() {
+    if needs_in_process_devhost("outbound_requests_follow_allowed_outbound_hosts") {
+        return;
+    }
+    let (_, chained) = get_json(&format!("{}/probe/x?outbound=chaining", fixture())).await;
+    assert_eq!(chained["outbound"]["ok"]["id"], "chaining", "{chained}");
+    let (_, own) = get_json(&format!("{}/probe/x?outbound=self", fixture())).await;
+    assert_eq!(own["outbound"]["ok"]["id"], "self", "{own}");
+    let (_, denied) = get_json(&format!("{}/probe/x?outbound=denied", fixture())).await;
+    assert_eq!(
+        denied["outbound"]["error"], "ErrorCode::HttpRequestDenied",
+        "{denied}"
+    );
+    // extra_host defaults to "": an optional endpoint, skipped, so this is denied too.
+    let (_, templated) = get_json(&format!("{}/probe/x?outbound=templated", fixture())).await;
+    assert_eq!(
+        templated["outbound"]["error"], "ErrorCode::HttpRequestDenied",
+        "{templated}"
+    );
+}
+
+#[tokio::test]
+async fn templated_hosts_are_allowed_once_the_variable_is_set() {
+    if needs_in_process_devhost("templated_hosts_are_allowed_once_the_variable_is_set") {
+        return;
+    }
+    let url = devhost_url(&[
+        "--from",
+        &fixture_manifest(),
+        "--variable",
+        "secret_token=s3cret",
+        "--variable",
+        "extra_host=http://templated.invalid",
+    ]);
+    let (_, body) = get_json(&format!("{url}/probe/x?outbound=templated")).await;
+    let error = body["outbound"]["error"].as_str().unwrap_or_default();
+    assert!(
+        !error.contains("HttpRequestDenied"),
+        "allowed now, so it fails at DNS instead: {body}"
+    );
+    assert!(
+        !error.is_empty(),
+        "templated.invalid cannot resolve: {body}"
+    );
+}
+
+#[tokio::test]
+async fn components_read_their_own_variables() {
+    if needs_in_process_devhost("components_read_their_own_variables") {
+        return;
+    }
+    let (_, body) = get_json(&format!("{}/probe/x?variable=message", fixture())).await;
+    assert_eq!(body["variable"]["value"], "hello, world");
+    let (_, body) = get_json(&format!("{}/probe/x?variable=token", fixture())).await;
+    assert_eq!(body["variable"]["value"], "s3cret");
+    let (_, body) = get_json(&format!("{}/probe/x?variable=greeting", fixture())).await;
+    assert!(
+        body["variable"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Undefined"),
+        "{body}"
+    );
+    let (_, body) = get_json(&format!("{}/probe/x?variable=Bad-Name", fixture())).await;
+    assert!(
+        body["variable"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("InvalidName"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn reuse_limit_of_one_gives_each_request_its_own_instance() {
+    if needs_in_process_devhost("reuse_limit_of_one_gives_each_request_its_own_instance") {
+        return;
+    }
+    let url = devhost_url(&[
+        "--from",
+        &fixture_manifest(),
+        "--variable",
+        "secret_token=s3cret",
+        "--max-instance-concurrent-reuse-count",
+        "1",
+    ]);
+    const N: usize = 8;
+    let target = format!("{url}/upstream?delay_ms=400");
+    let answers = join_all((0..N).map(|_| get_json(&target))).await;
+    let ids: HashSet<&str> = answers
+        .iter()
+        .map(|(_, body)| body["instance"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        N,
+        "each concurrent request on its own instance: {ids:?}"
+    );
+}
+
+#[tokio::test]
+async fn start_up_errors_are_clear() {
+    if needs_in_process_devhost("start_up_errors_are_clear") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("devhost-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let missing_wasm = write(
+        "missing.toml",
+        "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/\"\ncomponent = \"a\"\n[component.a]\nsource = \"nope.wasm\"\n",
+    );
+    let error = start_devhost(&["--from".into(), missing_wasm]).unwrap_err();
+    assert!(error.contains("make build"), "{error}");
+
+    let bad = write(
+        "bad.toml",
+        "spin_manifest_version = 2\n[application]\nnam = \"x\"\n",
+    );
+    let error = start_devhost(&["--from".into(), bad]).unwrap_err();
+    assert!(
+        error.contains("invalid manifest") && error.contains("nam"),
+        "{error}"
+    );
+
+    let error = start_devhost(&["--from".into(), fixture_manifest()]).unwrap_err();
+    assert!(error.contains("SPIN_VARIABLE_SECRET_TOKEN"), "{error}");
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let options = devhost::Options::from_args([
+        "--from",
+        &fixture_manifest(),
+        "--variable",
+        "secret_token=x",
+        "--listen",
+        &addr,
+    ])
+    .unwrap();
+    let error = format!(
+        "{:#}",
+        devhost::Devhost::start(options)
+            .await
+            .err()
+            .expect("port is taken")
+    );
+    assert!(error.contains("already in use"), "{error}");
+}

@@ -1,0 +1,7 @@
+//! The black-box suite. Every test talks HTTP to the app; see `support.rs` for
+//! where the app runs (in-process devhost, or `APP_URL`).
+
+mod concurrency;
+mod devhost_rules;
+mod hello;
+mod upstream;

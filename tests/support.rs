@@ -1,0 +1,131 @@
+//! Test support: where the app under test runs.
+//!
+//! By default each suite starts devhost in-process on an ephemeral port, in a
+//! thread with its own runtime so it outlives any single test. With `APP_URL` set
+//! (for example `APP_URL=http://127.0.0.1:3000` with `spin up` running), the suite
+//! talks to that app instead: same tests, another runtime.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The app's base URL: `APP_URL`, or a devhost started once for this test binary.
+pub fn app_url() -> String {
+    if let Some(url) = external_app() {
+        return url;
+    }
+    let manifest = repo_root().join("spin.toml");
+    devhost_url(&["--from", manifest.to_str().expect("UTF-8 path")])
+}
+
+/// `APP_URL` when the suite targets an already running app.
+pub fn external_app() -> Option<String> {
+    std::env::var("APP_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .map(|url| url.trim_end_matches('/').to_owned())
+}
+
+/// A devhost started in-process with these arguments (once per distinct argument
+/// list), on an ephemeral port; returns its base URL. Panics with devhost's own
+/// message if it cannot start (for example: run `make build`).
+pub fn devhost_url(args: &[&str]) -> String {
+    static STARTED: OnceLock<Mutex<HashMap<Vec<String>, String>>> = OnceLock::new();
+    let key: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let mut started = STARTED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(url) = started.get(&key) {
+        return url.clone();
+    }
+    let url = start_devhost(&key).unwrap_or_else(|error| panic!("devhost did not start: {error}"));
+    started.insert(key, url.clone());
+    url
+}
+
+/// Starts devhost with `args` (plus `--listen 127.0.0.1:0 --quiet`) in a background
+/// thread that keeps it running for the rest of the process.
+pub fn start_devhost(args: &[String]) -> Result<String, String> {
+    let mut all = args.to_vec();
+    all.extend(["--listen", "127.0.0.1:0", "--quiet"].map(String::from));
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        runtime.block_on(async move {
+            let started = match devhost::Options::from_args(&all) {
+                Ok(options) => devhost::Devhost::start(options).await,
+                Err(error) => Err(error),
+            };
+            match started {
+                Ok(devhost) => {
+                    let _ = sender.send(Ok(format!("http://{}", devhost.addr())));
+                    std::future::pending::<()>().await;
+                }
+                Err(error) => {
+                    let _ = sender.send(Err(format!("{error:#}")));
+                }
+            }
+        });
+    });
+    receiver
+        .recv()
+        .map_err(|_| "devhost thread ended".to_owned())?
+}
+
+/// An HTTP client with a timeout long enough for every demo.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("an HTTP client")
+}
+
+/// GET `url` and return status and JSON body.
+pub async fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let response = client()
+        .get(url)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = response.status().as_u16();
+    let body = response
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: body is not JSON: {e}"));
+    (status, body)
+}
+
+/// Runs `f` and returns its output and how long it took, in milliseconds.
+pub async fn timed<F: Future>(f: F) -> (F::Output, f64) {
+    let started = Instant::now();
+    let output = f.await;
+    (output, started.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Says out loud that a test needs the in-process devhost and returns true when it
+/// must not run (APP_URL points elsewhere): never a silent skip.
+pub fn needs_in_process_devhost(test: &str) -> bool {
+    if external_app().is_some() {
+        eprintln!(
+            "SKIPPED {test}: it starts its own devhost with special settings; APP_URL is set"
+        );
+        true
+    } else {
+        false
+    }
+}
