@@ -45,6 +45,7 @@ impl AppCore {
     }
 
     /// Serves one request from the listener: Spin's well-known paths, then routing.
+    /// An error means the request named no usable host, and the connection is closed.
     pub async fn handle_incoming(
         &self,
         request: Request<hyper::body::Incoming>,

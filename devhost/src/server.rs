@@ -1,7 +1,7 @@
 //! Start-up (manifest, variables, compilation, listener), the accept loop, the
 //! access log, and shutdown.
 
-use crate::app::{AppCore, AppLink, HostBody, empty_reply};
+use crate::app::{AppCore, AppLink, HostBody};
 use crate::hosts::AllowedHosts;
 use crate::manifest::Manifest;
 use crate::routes::Router;
@@ -279,7 +279,7 @@ async fn accept_loop(
     core: Arc<AppCore>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let connections = tokio_util_tracker();
+    let connections = Connections::default();
     loop {
         let (stream, client) = tokio::select! {
             _ = shutdown.changed() => break,
@@ -325,11 +325,8 @@ async fn accept_loop(
 }
 
 /// Open connections, so shutdown can wait for them.
+#[derive(Default)]
 struct Connections(std::sync::Mutex<tokio::task::JoinSet<()>>);
-
-fn tokio_util_tracker() -> Connections {
-    Connections(std::sync::Mutex::new(tokio::task::JoinSet::new()))
-}
 
 async fn serve_one(
     core: &AppCore,
@@ -357,12 +354,7 @@ async fn serve_one(
         component.as_deref().unwrap_or("-"),
         started.elapsed().as_secs_f64() * 1000.0
     );
-    match response {
-        Ok(response) => Ok(response),
-        Err(error) if error.to_string().contains("Host") => Err(error),
-        Err(error) => {
-            tracing::error!("Error processing request: {error:#}");
-            Ok(empty_reply(http::StatusCode::INTERNAL_SERVER_ERROR))
-        }
-    }
+    // An error here means the request named no usable host: like Spin, close the
+    // connection without an answer.
+    response
 }
