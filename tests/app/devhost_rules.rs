@@ -16,13 +16,16 @@ fn fixture_manifest() -> String {
         .to_owned()
 }
 
+/// The fixture app under devhost, with its required variable set and `extra` flags.
+fn fixture_with(extra: &[&str]) -> String {
+    let manifest = fixture_manifest();
+    let mut args = vec!["--from", &manifest, "--variable", "secret_token=s3cret"];
+    args.extend_from_slice(extra);
+    devhost_url(&args)
+}
+
 fn fixture() -> String {
-    devhost_url(&[
-        "--from",
-        &fixture_manifest(),
-        "--variable",
-        "secret_token=s3cret",
-    ])
+    fixture_with(&[])
 }
 
 #[tokio::test]
@@ -123,14 +126,7 @@ async fn templated_hosts_are_allowed_once_the_variable_is_set() {
     if needs_in_process_devhost("templated_hosts_are_allowed_once_the_variable_is_set") {
         return;
     }
-    let url = devhost_url(&[
-        "--from",
-        &fixture_manifest(),
-        "--variable",
-        "secret_token=s3cret",
-        "--variable",
-        "extra_host=http://templated.invalid",
-    ]);
+    let url = fixture_with(&["--variable", "extra_host=http://templated.invalid"]);
     let (_, body) = get_json(&format!("{url}/probe/x?outbound=templated")).await;
     let error = body["outbound"]["error"].as_str().unwrap_or_default();
     assert!(
@@ -175,14 +171,7 @@ async fn reuse_limit_of_one_gives_each_request_its_own_instance() {
     if needs_in_process_devhost("reuse_limit_of_one_gives_each_request_its_own_instance") {
         return;
     }
-    let url = devhost_url(&[
-        "--from",
-        &fixture_manifest(),
-        "--variable",
-        "secret_token=s3cret",
-        "--max-instance-concurrent-reuse-count",
-        "1",
-    ]);
+    let url = fixture_with(&["--max-instance-concurrent-reuse-count", "1"]);
     const N: usize = 8;
     let target = format!("{url}/upstream?delay_ms=400");
     let answers = join_all((0..N).map(|_| get_json(&target))).await;
