@@ -4,7 +4,8 @@
 CARGO      ?= cargo
 LISTEN     ?= 127.0.0.1:3000
 WASM_TARGET = wasm32-wasip2
-COMPONENTS  = hello upstream not-found
+COMPONENTS  = hello upstream not-found \
+              demo-sequential demo-tasks demo-gather demo-wait demo-as-completed demo-timeout demo-cancel demo-shield demo-future demo-event-loop
 FIXTURES    = probe
 DEVHOST     = target/debug/devhost
 
@@ -35,7 +36,7 @@ up: build
 
 ## test: formatting, lints, unit tests, and the integration suite against devhost
 test: build build-fixtures lint
-	$(CARGO) test --workspace --exclude hello --exclude upstream --exclude not-found --exclude probe
+	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(FIXTURES))
 
 fmt:
 	$(CARGO) fmt --all

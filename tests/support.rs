@@ -129,3 +129,44 @@ pub fn needs_in_process_devhost(test: &str) -> bool {
         false
     }
 }
+
+/// One NDJSON line and when the client received it (ms after the request was sent).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub arrived_ms: f64,
+    pub value: serde_json::Value,
+}
+
+/// GET `url`, reading an `application/x-ndjson` body line by line as it streams in,
+/// noting when each line arrived.
+pub async fn get_ndjson(url: &str) -> (u16, Vec<Line>) {
+    let started = Instant::now();
+    let mut response = client()
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = response.status().as_u16();
+    if status == 200 {
+        let content_type = response.headers()["content-type"].to_str().unwrap_or("");
+        assert_eq!(content_type, "application/x-ndjson", "GET {url}");
+    }
+    let mut pending = Vec::new();
+    let mut lines = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: reading the stream: {e}"))
+    {
+        let arrived_ms = started.elapsed().as_secs_f64() * 1000.0;
+        pending.extend_from_slice(&chunk);
+        while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            let value = serde_json::from_slice(&line)
+                .unwrap_or_else(|e| panic!("GET {url}: a line is not JSON ({e}): {line:?}"));
+            lines.push(Line { arrived_ms, value });
+        }
+    }
+    assert!(pending.is_empty(), "GET {url}: the stream ended mid-line");
+    (status, lines)
+}

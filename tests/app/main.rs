@@ -4,4 +4,8 @@
 mod concurrency;
 mod devhost_rules;
 mod hello;
+mod tour;
+mod tour_contract;
+mod tour_control;
+mod tour_streams;
 mod upstream;

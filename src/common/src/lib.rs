@@ -13,12 +13,18 @@
 //! Everything except the actual `send` is plain Rust and unit-tested natively.
 
 pub mod clock;
+pub mod demo;
 pub mod instance;
+pub mod ndjson;
 pub mod query;
 pub mod reply;
+pub mod task;
 pub mod text;
+pub mod trace;
 pub mod upstream;
 
 pub use clock::Timeline;
+pub use demo::{DemoInfo, Report, TracedCall};
 pub use query::Query;
 pub use reply::{ApiError, Reply};
+pub use trace::{Outcome, Trace};

@@ -1,0 +1,316 @@
+//! What the asyncio-tour demos share: their parameters (delays, failing tasks,
+//! transport), an upstream call that records itself on the trace, and the report
+//! every demo answers (see "Response contract" in DESIGN.md).
+
+use crate::instance::{self, InstanceInfo};
+use crate::query::Query;
+use crate::reply::{ApiError, Reply};
+use crate::trace::{Event, Outcome, TaskRecord, Trace};
+use crate::upstream::{Transport, UpstreamCall, UpstreamError, UpstreamReply};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// Most tasks one request may start.
+pub const MAX_TASKS: u64 = 1000;
+/// Longest delay a task may ask of the upstream, in ms.
+pub const MAX_DELAY_MS: u64 = 30_000;
+/// Longest timeout a demo accepts, in ms.
+pub const MAX_TIMEOUT_MS: u64 = 60_000;
+/// The status a failing task asks the upstream for.
+pub const FAILING_STATUS: u16 = 500;
+
+/// What a demo teaches, written once per component.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoInfo {
+    /// The route's last segment: `gather` for `/demo/gather`.
+    pub name: &'static str,
+    /// The asyncio code it mirrors.
+    pub python: &'static str,
+    /// The Rust code that does the same here.
+    pub rust: &'static str,
+    /// The lesson, in one sentence.
+    pub note: &'static str,
+}
+
+/// A demo's answer: the JSON contract plus any fields the demo adds.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub demo: &'static str,
+    pub python: &'static str,
+    pub rust: &'static str,
+    pub params: Value,
+    pub elapsed_ms: f64,
+    pub expected_ms: f64,
+    pub tasks: Vec<TaskRecord>,
+    pub events: Vec<Event>,
+    pub note: String,
+    pub instance: InstanceInfo,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Report {
+    /// Closes `trace` into a report: elapsed is read now.
+    pub fn new(info: &DemoInfo, params: Value, expected_ms: f64, trace: &Trace) -> Self {
+        Self {
+            demo: info.name,
+            python: info.python,
+            rust: info.rust,
+            params,
+            elapsed_ms: trace.now_ms(),
+            expected_ms,
+            tasks: trace.tasks(),
+            events: trace.events(),
+            note: info.note.to_owned(),
+            instance: instance::enter_request(),
+            extra: Map::new(),
+        }
+    }
+
+    /// Adds a demo-specific field.
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+        self.extra.insert(key.to_owned(), json!(value));
+        self
+    }
+
+    /// Replaces the note when the lesson depends on what happened.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = note.into();
+        self
+    }
+
+    /// The report as a `200 application/json` response.
+    pub fn into_reply(self) -> Reply {
+        crate::reply::json(http::StatusCode::OK, &self)
+    }
+
+    /// The report as the last line of a stream: marked `"what": "summary"`.
+    pub fn into_summary_line(self) -> Value {
+        let mut line = json!(self);
+        line["what"] = json!("summary");
+        line["t_ms"] = line["elapsed_ms"].clone();
+        line
+    }
+}
+
+/// Checks that a demo request is a `GET` (or `HEAD`) and parses its query string.
+pub fn get_query(request: &spin_sdk::http::Request) -> Result<Query, ApiError> {
+    crate::reply::expect_get(request.method())?;
+    Query::parse(request.uri().query())
+}
+
+/// The upstream delays of a demo's tasks: `delays=100,200,300`, or `n=` tasks of
+/// `delay_ms=` each (not both), or `default` when neither is given.
+pub fn delays(query: &mut Query, default: &[u64]) -> Result<Vec<u64>, ApiError> {
+    let listed = query.int_list("delays", 0..=MAX_DELAY_MS, MAX_TASKS as usize)?;
+    let count = query.int("n", 1..=MAX_TASKS)?;
+    let each = query.int("delay_ms", 0..=MAX_DELAY_MS)?;
+    match (listed, count, each) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(ApiError::bad_request(
+            Some("delays"),
+            "give either 'delays' or 'n' with 'delay_ms', not both",
+        )),
+        (Some(delays), None, None) => Ok(delays),
+        (None, None, None) => Ok(default.to_vec()),
+        (None, count, each) => {
+            let count = count.map_or(default.len(), |n| n as usize);
+            let longest_default = default.iter().copied().max().unwrap_or(0);
+            Ok(vec![each.unwrap_or(longest_default); count])
+        }
+    }
+}
+
+/// `fail=1,2`: the ids of the tasks whose upstream call answers 500.
+pub fn failing(query: &mut Query, tasks: usize) -> Result<Vec<usize>, ApiError> {
+    let Some(ids) = query.int_list("fail", 0..=MAX_TASKS, MAX_TASKS as usize)? else {
+        return Ok(Vec::new());
+    };
+    match ids.iter().find(|&&id| id as usize >= tasks) {
+        Some(id) => Err(ApiError::bad_request(
+            Some("fail"),
+            format!(
+                "'fail' names task {id}, but the tasks are numbered 0 to {}",
+                tasks - 1
+            ),
+        )),
+        None => Ok(ids.into_iter().map(|id| id as usize).collect()),
+    }
+}
+
+/// `transport=chaining|self`: how the upstream is reached (service chaining by default).
+pub fn transport(query: &mut Query) -> Result<Transport, ApiError> {
+    let name = query.choice("transport", &Transport::NAMES, Transport::default().name())?;
+    Ok(Transport::from_name(name).expect("choice() returns one of NAMES"))
+}
+
+/// One task's call to `/upstream`, declared on a trace.
+#[derive(Clone, Debug)]
+pub struct TracedCall {
+    pub task: usize,
+    pub call: UpstreamCall,
+    pub transport: Transport,
+    pub trace: Trace,
+}
+
+impl TracedCall {
+    /// Declares task `delays.len()`-th on `trace`: it sleeps `delay_ms` upstream and
+    /// answers 500 when `fails`.
+    pub fn declare(trace: &Trace, delay_ms: u64, fails: bool, transport: Transport) -> Self {
+        let mut call = UpstreamCall::sleeping(delay_ms);
+        call.status = fails.then_some(FAILING_STATUS);
+        let task = trace.add_task(format!("GET {}", call.path_and_query()));
+        call.id = Some(task.to_string());
+        Self {
+            task,
+            call,
+            transport,
+            trace: trace.clone(),
+        }
+    }
+
+    /// One call per delay, task ids in argument order.
+    pub fn declare_all(
+        trace: &Trace,
+        delays: &[u64],
+        failing: &[usize],
+        transport: Transport,
+    ) -> Vec<Self> {
+        let first_id = trace.tasks().len();
+        delays
+            .iter()
+            .enumerate()
+            .map(|(i, &delay)| {
+                Self::declare(trace, delay, failing.contains(&(first_id + i)), transport)
+            })
+            .collect()
+    }
+
+    /// Sends the call, recording its start and its outcome. If this future is
+    /// dropped before the answer (a timeout, a cancel, a sibling's failure), the
+    /// outbound request is dropped with it and the task is recorded as cancelled:
+    /// in Rust, dropping a future is how it is cancelled.
+    pub async fn run(self) -> Result<UpstreamReply, UpstreamError> {
+        self.trace.started(self.task);
+        let mut guard = CancelOnDrop {
+            trace: &self.trace,
+            task: self.task,
+            armed: true,
+        };
+        let answer = self.call.send(self.transport).await;
+        guard.armed = false;
+        match &answer {
+            Ok(reply) => self
+                .trace
+                .finished(self.task, Outcome::Ok, Ok(reply_summary(reply))),
+            Err(error) => self
+                .trace
+                .finished(self.task, Outcome::Error, Err(error.to_string())),
+        }
+        answer
+    }
+}
+
+struct CancelOnDrop<'a> {
+    trace: &'a Trace,
+    task: usize,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.trace.finished(
+                self.task,
+                Outcome::Cancelled,
+                Err("cancelled before the upstream answered; the request was dropped".into()),
+            );
+        }
+    }
+}
+
+/// What a task's result shows of an upstream reply.
+pub fn reply_summary(reply: &UpstreamReply) -> Value {
+    json!({
+        "delay_ms": reply.delay_ms,
+        "slept_ms": reply.slept_ms,
+        "status": reply.status,
+        "upstream_instance": reply.instance.id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> Query {
+        Query::parse(Some(raw)).unwrap()
+    }
+
+    #[test]
+    fn delays_come_from_a_list_or_from_n_and_delay_ms() {
+        assert_eq!(delays(&mut parse("delays=3,1,2"), &[9]).unwrap(), [3, 1, 2]);
+        assert_eq!(
+            delays(&mut parse("n=3&delay_ms=50"), &[9]).unwrap(),
+            [50, 50, 50]
+        );
+        assert_eq!(delays(&mut parse("n=2"), &[300, 100]).unwrap(), [300, 300]);
+        assert_eq!(delays(&mut parse("delay_ms=7"), &[1, 2]).unwrap(), [7, 7]);
+        assert_eq!(delays(&mut parse(""), &[300, 100]).unwrap(), [300, 100]);
+    }
+
+    #[test]
+    fn delays_reject_mixtures_and_out_of_bounds() {
+        let both = delays(&mut parse("delays=1&n=2"), &[1]).unwrap_err();
+        assert_eq!(both.param.as_deref(), Some("delays"));
+        assert_eq!(
+            delays(&mut parse("n=1001"), &[1])
+                .unwrap_err()
+                .param
+                .as_deref(),
+            Some("n")
+        );
+        assert!(delays(&mut parse("n=0"), &[1]).is_err());
+        assert!(delays(&mut parse("delays=30001"), &[1]).is_err());
+        assert!(delays(&mut parse("delays=1,,2"), &[1]).is_err());
+    }
+
+    #[test]
+    fn failing_ids_must_name_tasks() {
+        assert_eq!(failing(&mut parse("fail=0,2"), 3).unwrap(), [0, 2]);
+        assert!(failing(&mut parse(""), 3).unwrap().is_empty());
+        let error = failing(&mut parse("fail=3"), 3).unwrap_err();
+        assert!(error.message.contains("0 to 2"), "{}", error.message);
+    }
+
+    #[test]
+    fn declared_calls_carry_their_task_id_and_failure() {
+        let trace = Trace::start();
+        let calls = TracedCall::declare_all(&trace, &[100, 200], &[1], Transport::SelfRequest);
+        assert_eq!(calls[1].task, 1);
+        assert_eq!(calls[1].call.status, Some(500));
+        assert_eq!(calls[0].call.status, None);
+        assert_eq!(
+            trace.task(0).label,
+            "GET /upstream?delay_ms=100",
+            "the label is the request as the user would type it"
+        );
+        assert_eq!(calls[0].call.id.as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn a_summary_line_is_the_report_marked_as_summary() {
+        let info = DemoInfo {
+            name: "x",
+            python: "p",
+            rust: "r",
+            note: "n",
+        };
+        let trace = Trace::start();
+        let line = Report::new(&info, json!({}), 0.0, &trace)
+            .with("done", [1])
+            .into_summary_line();
+        assert_eq!(line["what"], "summary");
+        assert_eq!(line["done"], json!([1]));
+        assert_eq!(line["t_ms"], line["elapsed_ms"]);
+    }
+}

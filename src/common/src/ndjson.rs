@@ -1,0 +1,92 @@
+//! Streaming replies as NDJSON: one JSON object per line, written the moment it
+//! exists, so a client sees each event while the demo is still running.
+//!
+//! The response is returned at once with a body fed by a channel; the demo itself
+//! runs as a spawned task that writes lines into the channel. The host sends each
+//! line as a body chunk as soon as it is written.
+
+use crate::reply::Reply;
+use bytes::Bytes;
+use futures::StreamExt;
+use futures::channel::mpsc;
+use http::{HeaderValue, StatusCode, header};
+use http_body::Frame;
+use http_body_util::StreamBody;
+use serde::Serialize;
+use spin_sdk::http::box_body;
+use std::future::Future;
+
+/// The writing end of an NDJSON response.
+#[derive(Clone, Debug)]
+pub struct Lines(mpsc::UnboundedSender<Bytes>);
+
+impl Lines {
+    /// Writes `value` as one line. A client that has gone away is not an error:
+    /// the demo finishes and its lines are dropped.
+    pub fn send<T: Serialize>(&self, value: &T) {
+        let mut line = serde_json::to_vec(value).expect("JSON values always serialise");
+        line.push(b'\n');
+        let _ = self.0.unbounded_send(Bytes::from(line));
+    }
+
+    /// True once the client stopped reading.
+    pub fn is_closed(&self) -> bool {
+        self.0.is_closed()
+    }
+}
+
+/// A `200 application/x-ndjson` response whose lines `produce` writes. `produce`
+/// runs as a spawned task; the body ends when it returns (and drops its `Lines`).
+pub fn stream<F, Fut>(produce: F) -> Reply
+where
+    F: FnOnce(Lines) -> Fut,
+    Fut: Future<Output = ()> + 'static,
+{
+    let (sender, receiver) = mpsc::unbounded::<Bytes>();
+    spin_sdk::wasip3::spawn(produce(Lines(sender)));
+    let frames = receiver.map(|line| Ok::<_, std::convert::Infallible>(Frame::data(line)));
+    let mut reply = http::Response::new(box_body(StreamBody::new(frames)));
+    *reply.status_mut() = StatusCode::OK;
+    let headers = reply.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    // Proxies that buffer (nginx, some CDNs) would hold the lines back until the end.
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    reply
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+    use serde_json::json;
+
+    #[test]
+    fn each_value_becomes_one_line() {
+        let (sender, receiver) = mpsc::unbounded();
+        let lines = Lines(sender);
+        lines.send(&json!({"t_ms": 1.5, "what": "started"}));
+        lines.send(&json!({"what": "summary"}));
+        drop(lines);
+        let written: Vec<Bytes> = block_on(receiver.collect());
+        assert_eq!(
+            written,
+            [
+                Bytes::from("{\"t_ms\":1.5,\"what\":\"started\"}\n"),
+                Bytes::from("{\"what\":\"summary\"}\n"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_gone_client_is_not_an_error() {
+        let (sender, receiver) = mpsc::unbounded();
+        drop(receiver);
+        let lines = Lines(sender);
+        assert!(lines.is_closed());
+        lines.send(&json!({"what": "nobody reads this"}));
+    }
+}

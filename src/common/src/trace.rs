@@ -1,0 +1,298 @@
+//! The task timeline every demo reports: one record per task (when it started, when
+//! it finished, how it ended) and a list of events in the order they happened.
+//!
+//! Tasks in a component run on one thread, like coroutines on one asyncio loop, so
+//! the trace is shared with `Rc<RefCell<..>>`: no locks, and a task can only touch it
+//! between two awaits, never in the middle of another task's step.
+//!
+//! A streaming trace also writes each event as an NDJSON line the moment it is
+//! recorded (see [`crate::ndjson`]).
+
+use crate::clock::Timeline;
+use crate::ndjson::Lines;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The event recorded when a task ends with a result or an error.
+const FINISHED: &str = "finished";
+
+/// How a task ended (or that it has not ended yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pending,
+    Ok,
+    Error,
+    Cancelled,
+    TimedOut,
+}
+
+/// One task of a demo, as the JSON contract describes it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskRecord {
+    pub id: usize,
+    pub label: String,
+    pub started_ms: Option<f64>,
+    pub finished_ms: Option<f64>,
+    pub outcome: Outcome,
+    pub result: Option<Value>,
+    pub error: Option<String>,
+}
+
+/// Something that happened at `t_ms`, to a task or to the demo itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    pub t_ms: f64,
+    pub task: Option<usize>,
+    pub what: String,
+}
+
+#[derive(Debug)]
+struct Recorded {
+    timeline: Timeline,
+    tasks: Vec<TaskRecord>,
+    events: Vec<Event>,
+    lines: Option<Lines>,
+}
+
+/// A shared, cheaply cloned handle on one request's timeline.
+#[derive(Clone, Debug)]
+pub struct Trace(Rc<RefCell<Recorded>>);
+
+impl Trace {
+    /// A trace whose clock starts now.
+    pub fn start() -> Self {
+        Self::with_lines(None)
+    }
+
+    /// A trace that also streams every event as an NDJSON line.
+    pub fn streaming(lines: Lines) -> Self {
+        Self::with_lines(Some(lines))
+    }
+
+    fn with_lines(lines: Option<Lines>) -> Self {
+        Self(Rc::new(RefCell::new(Recorded {
+            timeline: Timeline::start(),
+            tasks: Vec::new(),
+            events: Vec::new(),
+            lines,
+        })))
+    }
+
+    /// Milliseconds since the trace started.
+    pub fn now_ms(&self) -> f64 {
+        self.0.borrow().timeline.now_ms()
+    }
+
+    /// The clock the trace reads.
+    pub fn timeline(&self) -> Timeline {
+        self.0.borrow().timeline
+    }
+
+    /// Declares a task (pending, not started) and returns its id.
+    pub fn add_task(&self, label: impl Into<String>) -> usize {
+        let mut recorded = self.0.borrow_mut();
+        let id = recorded.tasks.len();
+        recorded.tasks.push(TaskRecord {
+            id,
+            label: label.into(),
+            started_ms: None,
+            finished_ms: None,
+            outcome: Outcome::Pending,
+            result: None,
+            error: None,
+        });
+        id
+    }
+
+    /// Records that the demo itself (not one task) did something.
+    pub fn note(&self, what: impl Into<String>) {
+        self.record(None, what.into());
+    }
+
+    /// Records that `task` did something.
+    pub fn event(&self, task: usize, what: impl Into<String>) {
+        self.record(Some(task), what.into());
+    }
+
+    /// Marks `task` as started now (once: a later call changes nothing).
+    pub fn started(&self, task: usize) {
+        let now = self.now_ms();
+        {
+            let mut recorded = self.0.borrow_mut();
+            let started_ms = &mut recorded.tasks[task].started_ms;
+            if started_ms.is_some() {
+                return;
+            }
+            *started_ms = Some(now);
+        }
+        self.event(task, "started");
+    }
+
+    /// Marks `task` as finished now with this outcome. A task finishes once: later
+    /// calls only change the outcome (a cancelled wait that was a timeout, say).
+    pub fn finished(&self, task: usize, outcome: Outcome, result: Result<Value, String>) {
+        let now = self.now_ms();
+        {
+            let mut recorded = self.0.borrow_mut();
+            let record = &mut recorded.tasks[task];
+            if record.finished_ms.is_some() {
+                record.outcome = outcome;
+                return;
+            }
+            record.finished_ms = Some(now);
+            record.outcome = outcome;
+            match result {
+                Ok(value) => record.result = Some(value),
+                Err(error) => record.error = Some(error),
+            }
+        }
+        let what = match outcome {
+            Outcome::Ok | Outcome::Error => FINISHED,
+            Outcome::Cancelled => "cancelled",
+            Outcome::TimedOut => "timed out",
+            Outcome::Pending => "still pending",
+        };
+        self.event(task, what);
+    }
+
+    /// The current record of `task`.
+    pub fn task(&self, task: usize) -> TaskRecord {
+        self.0.borrow().tasks[task].clone()
+    }
+
+    /// Every task record, in id order.
+    pub fn tasks(&self) -> Vec<TaskRecord> {
+        self.0.borrow().tasks.clone()
+    }
+
+    /// Every event, in the order recorded.
+    pub fn events(&self) -> Vec<Event> {
+        self.0.borrow().events.clone()
+    }
+
+    /// Ids of the tasks whose outcome is `outcome`.
+    pub fn ids_with(&self, outcome: Outcome) -> Vec<usize> {
+        let recorded = self.0.borrow();
+        let matching = recorded.tasks.iter().filter(|task| task.outcome == outcome);
+        matching.map(|task| task.id).collect()
+    }
+
+    /// Ids of the tasks that finished (ok or error), in the order they finished.
+    pub fn completion_order(&self) -> Vec<usize> {
+        let recorded = self.0.borrow();
+        let finishes = recorded.events.iter().filter(|e| e.what == FINISHED);
+        finishes.filter_map(|event| event.task).collect()
+    }
+
+    /// The stream line for `task` as it stands now: its record, stamped with the time.
+    pub fn task_line(&self, task: usize, what: &str) -> Value {
+        let recorded = self.0.borrow();
+        let event = Event {
+            t_ms: recorded.timeline.now_ms(),
+            task: Some(task),
+            what: what.to_owned(),
+        };
+        line_for(&event, Some(&recorded.tasks[task]))
+    }
+
+    /// Writes a line that is not an event (a streaming demo's summary).
+    pub fn send_line(&self, line: &Value) {
+        if let Some(lines) = &self.0.borrow().lines {
+            lines.send(line);
+        }
+    }
+
+    fn record(&self, task: Option<usize>, what: String) {
+        let mut recorded = self.0.borrow_mut();
+        let event = Event {
+            t_ms: recorded.timeline.now_ms(),
+            task,
+            what,
+        };
+        if let Some(lines) = &recorded.lines {
+            lines.send(&line_for(&event, task.map(|id| &recorded.tasks[id])));
+        }
+        recorded.events.push(event);
+    }
+}
+
+/// A streamed event carries its task's record, so a reader needs no other line to
+/// draw that task.
+fn line_for(event: &Event, task: Option<&TaskRecord>) -> Value {
+    let mut line = json!(event);
+    if let Some(task) = task {
+        line["label"] = json!(task.label);
+        line["started_ms"] = json!(task.started_ms);
+        line["finished_ms"] = json!(task.finished_ms);
+        line["outcome"] = json!(task.outcome);
+        line["result"] = json!(task.result);
+        line["error"] = json!(task.error);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_tasks_and_events_in_order() {
+        let trace = Trace::start();
+        let first = trace.add_task("GET /upstream?delay_ms=1");
+        let second = trace.add_task("GET /upstream?delay_ms=2");
+        trace.started(first);
+        trace.started(second);
+        trace.finished(second, Outcome::Error, Err("upstream answered 500".into()));
+        trace.finished(first, Outcome::Ok, Ok(json!({"slept_ms": 1.0})));
+        trace.note("all done");
+
+        let tasks = trace.tasks();
+        assert_eq!(tasks[first].outcome, Outcome::Ok);
+        assert_eq!(
+            tasks[second].error.as_deref(),
+            Some("upstream answered 500")
+        );
+        assert!(tasks[first].finished_ms >= tasks[first].started_ms);
+        let whats: Vec<_> = trace
+            .events()
+            .iter()
+            .map(|e| (e.task, e.what.clone()))
+            .collect();
+        assert_eq!(
+            whats,
+            [
+                (Some(0), "started".to_owned()),
+                (Some(1), "started".to_owned()),
+                (Some(1), "finished".to_owned()),
+                (Some(0), "finished".to_owned()),
+                (None, "all done".to_owned()),
+            ]
+        );
+        assert_eq!(trace.ids_with(Outcome::Error), [second]);
+        assert_eq!(trace.completion_order(), [second, first]);
+    }
+
+    #[test]
+    fn a_task_finishes_once_but_its_outcome_may_be_renamed() {
+        let trace = Trace::start();
+        let task = trace.add_task("wait_for");
+        trace.started(task);
+        trace.finished(task, Outcome::Cancelled, Err("dropped".into()));
+        let first_finish = trace.task(task).finished_ms;
+        trace.finished(task, Outcome::TimedOut, Err("ignored".into()));
+        let record = trace.task(task);
+        assert_eq!(record.outcome, Outcome::TimedOut);
+        assert_eq!(record.finished_ms, first_finish);
+        assert_eq!(record.error.as_deref(), Some("dropped"));
+        assert_eq!(trace.events().len(), 2, "the rename is not a second finish");
+    }
+
+    #[test]
+    fn serialises_outcomes_in_snake_case() {
+        assert_eq!(json!(Outcome::TimedOut), json!("timed_out"));
+        assert_eq!(json!(Outcome::Ok), json!("ok"));
+    }
+}

@@ -1,0 +1,42 @@
+//! `GET /demo/sequential`: awaiting coroutines one after another.
+//!
+//! asyncio: `for url in urls: results.append(await fetch(url))`. Each `await`
+//! suspends the handler until that fetch is done, so the next fetch has not even
+//! started: the total is the sum of the delays.
+//! Rust: `for call in calls { call.run().await }` does exactly the same. An `async`
+//! block is lazy, like a coroutine object: nothing runs until it is awaited.
+
+use common::demo::{self, DemoInfo};
+use common::reply::{self, ApiError, Reply};
+use common::{Report, Trace, TracedCall};
+use serde_json::json;
+use spin_sdk::http::Request;
+
+const INFO: DemoInfo = DemoInfo {
+    name: "sequential",
+    python: "for url in urls:\n    results.append(await fetch(url))",
+    rust: "for call in calls {\n    results.push(call.run().await);\n}",
+    note: "Awaiting each call before starting the next adds the delays up: nothing overlaps.",
+};
+
+#[spin_sdk::http_service]
+async fn sequential(request: Request) -> Reply {
+    reply::respond(run(request).await)
+}
+
+async fn run(request: Request) -> Result<Reply, ApiError> {
+    let mut query = demo::get_query(&request)?;
+    let delays = demo::delays(&mut query, &[100, 200, 300])?;
+    let transport = demo::transport(&mut query)?;
+    query.finish()?;
+
+    let trace = Trace::start();
+    for call in TracedCall::declare_all(&trace, &delays, &[], transport) {
+        // A failed call is recorded on its task; the next one still runs.
+        let _ = call.run().await;
+    }
+
+    let params = json!({ "delays": delays, "transport": transport.name() });
+    let expected_ms = delays.iter().sum::<u64>() as f64;
+    Ok(Report::new(&INFO, params, expected_ms, &trace).into_reply())
+}

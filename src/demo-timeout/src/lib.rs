@@ -1,0 +1,62 @@
+//! `GET /demo/timeout`: `asyncio.wait_for`, a call raced against a timer.
+//!
+//! asyncio: `await asyncio.wait_for(fetch(url), timeout=t)` raises `TimeoutError`
+//! when the timer wins, and cancels the fetch.
+//! Rust: `common::task::timeout` selects between the call and
+//! `spin_sdk::time::sleep(t)`; when the timer wins, the call's future is dropped,
+//! and with it the outbound HTTP request: dropping is cancelling.
+
+use common::demo::{self, DemoInfo};
+use common::reply::{self, ApiError, Reply};
+use common::{Outcome, Report, Trace, TracedCall, task};
+use serde_json::json;
+use spin_sdk::http::Request;
+use std::time::Duration;
+
+const INFO: DemoInfo = DemoInfo {
+    name: "timeout",
+    python: "try:\n    result = await asyncio.wait_for(fetch(url), timeout=t)\nexcept asyncio.TimeoutError:\n    ...",
+    rust: "match task::timeout(Duration::from_millis(t), call.run()).await {\n    Ok(result) => ...,\n    Err(TimedOut) => ..., // the call was dropped: cancelled\n}",
+    note: "The call finished before the timer, so wait_for returned its result.",
+};
+
+const TIMED_OUT_NOTE: &str = "The timer won: wait_for raised TimeoutError after about timeout_ms and the outbound request was dropped, which cancels it.";
+
+#[spin_sdk::http_service]
+async fn timeout(request: Request) -> Reply {
+    reply::respond(run(request).await)
+}
+
+async fn run(request: Request) -> Result<Reply, ApiError> {
+    let mut query = demo::get_query(&request)?;
+    let delay_ms = query.int_or("delay_ms", 0..=demo::MAX_DELAY_MS, 2000)?;
+    let timeout_ms = query.int_or("timeout_ms", 0..=demo::MAX_TIMEOUT_MS, 1000)?;
+    let transport = demo::transport(&mut query)?;
+    query.finish()?;
+
+    let trace = Trace::start();
+    let call = TracedCall::declare(&trace, delay_ms, false, transport);
+    let id = call.task;
+    let answer = task::timeout(Duration::from_millis(timeout_ms), call.run()).await;
+
+    let params =
+        json!({ "delay_ms": delay_ms, "timeout_ms": timeout_ms, "transport": transport.name() });
+    let expected_ms = delay_ms.min(timeout_ms) as f64;
+    let report = match answer {
+        Err(task::TimedOut) => {
+            // The dropped call recorded itself as cancelled; for wait_for it timed out.
+            trace.finished(id, Outcome::TimedOut, Err("timed out".into()));
+            Report::new(&INFO, params, expected_ms, &trace)
+                .with("outcome", Outcome::TimedOut)
+                .with_note(TIMED_OUT_NOTE)
+        }
+        Ok(Ok(reply)) => Report::new(&INFO, params, expected_ms, &trace)
+            .with("outcome", Outcome::Ok)
+            .with("result", demo::reply_summary(&reply)),
+        Ok(Err(error)) => Report::new(&INFO, params, expected_ms, &trace)
+            .with("outcome", Outcome::Error)
+            .with("error", error.to_string())
+            .with_note("The call failed before the timer fired, so wait_for raised its error."),
+    };
+    Ok(report.into_reply())
+}

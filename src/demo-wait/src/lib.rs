@@ -1,0 +1,112 @@
+//! `GET /demo/wait`: `asyncio.wait` with `return_when` and a timeout.
+//!
+//! asyncio: `done, pending = await asyncio.wait(tasks, timeout=t, return_when=...)`
+//! returns as soon as the condition holds (first completed, first exception, all
+//! completed) or the timeout passes, and leaves the pending tasks running; the
+//! original `/asynctasks` then meant to cancel them.
+//! Rust: a `FuturesUnordered` yields each call as it completes; the loop stops when
+//! the condition holds, a timer bounds it, and dropping the set cancels what is
+//! still pending.
+
+use common::demo::{self, DemoInfo};
+use common::reply::{self, ApiError, Reply};
+use common::{Outcome, Report, Trace, TracedCall, task};
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use serde_json::json;
+use spin_sdk::http::Request;
+use std::time::Duration;
+
+const INFO: DemoInfo = DemoInfo {
+    name: "wait",
+    python: "done, pending = await asyncio.wait(tasks, timeout=t, return_when=FIRST_COMPLETED)\nfor task in pending:\n    task.cancel()",
+    rust: "let mut running: FuturesUnordered<_> = calls.map(TracedCall::run).collect();\nwhile let Some(answer) = running.next().await { /* stop when return_when holds */ }\ndrop(running); // cancels the pending calls",
+    note: "wait returns as soon as its condition holds or the timeout passes; the calls still pending are then cancelled.",
+};
+
+const RETURN_WHEN: [&str; 3] = ["first_completed", "first_exception", "all_completed"];
+
+#[spin_sdk::http_service]
+async fn wait(request: Request) -> Reply {
+    reply::respond(run(request).await)
+}
+
+async fn run(request: Request) -> Result<Reply, ApiError> {
+    let mut query = demo::get_query(&request)?;
+    let delays = demo::delays(&mut query, &[300, 200, 100])?;
+    let failing = demo::failing(&mut query, delays.len())?;
+    let return_when = query.choice("return_when", &RETURN_WHEN, "all_completed")?;
+    let timeout_ms = query.int("timeout_ms", 0..=demo::MAX_TIMEOUT_MS)?;
+    let transport = demo::transport(&mut query)?;
+    query.finish()?;
+
+    let trace = Trace::start();
+    let calls = TracedCall::declare_all(&trace, &delays, &failing, transport);
+    let mut running: FuturesUnordered<_> = calls
+        .into_iter()
+        .map(|call| {
+            let task = call.task;
+            async move { (task, call.run().await.is_ok()) }
+        })
+        .collect();
+
+    let until_condition = async {
+        while let Some((_task, succeeded)) = running.next().await {
+            let holds = match return_when {
+                "first_completed" => true,
+                "first_exception" => !succeeded,
+                _ => false,
+            };
+            if holds {
+                break;
+            }
+        }
+    };
+    let limit = timeout_ms.map(Duration::from_millis);
+    let timed_out = task::timeout_if(limit, until_condition).await.is_err();
+    if timed_out {
+        trace.note("timeout: wait returns with what is done");
+    }
+    let done = trace.completion_order();
+    let pending: Vec<usize> = (0..delays.len()).filter(|id| !done.contains(id)).collect();
+    if !pending.is_empty() {
+        trace.note("cancelling the pending tasks");
+    }
+    drop(running);
+
+    let params = json!({
+        "delays": delays,
+        "fail": failing,
+        "return_when": return_when,
+        "timeout_ms": timeout_ms,
+        "transport": transport.name(),
+    });
+    let expected_ms = expected_ms(&delays, &failing, return_when, timeout_ms);
+    let report = Report::new(&INFO, params, expected_ms, &trace)
+        .with("timed_out", timed_out)
+        .with("done", done)
+        .with("pending", pending)
+        .with("cancelled", trace.ids_with(Outcome::Cancelled));
+    Ok(report.into_reply())
+}
+
+/// When the idea says wait returns: the delay of the task that meets the condition,
+/// or the timeout if it comes first.
+fn expected_ms(
+    delays: &[u64],
+    failing: &[usize],
+    return_when: &str,
+    timeout_ms: Option<u64>,
+) -> f64 {
+    let longest = delays.iter().copied().max().unwrap_or(0);
+    let condition_met = match return_when {
+        "first_completed" => delays.iter().copied().min().unwrap_or(0),
+        "first_exception" => failing
+            .iter()
+            .map(|&id| delays[id])
+            .min()
+            .unwrap_or(longest),
+        _ => longest,
+    };
+    timeout_ms.map_or(condition_met, |timeout| timeout.min(condition_met)) as f64
+}
