@@ -136,3 +136,30 @@ async fn unknown_routes_are_json_404s() {
         assert_eq!(body["error"], "not_found", "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_page_links_to_every_demo_route() {
+    let manifest =
+        std::fs::read_to_string(integration_tests::repo_root().join("spin.toml")).unwrap();
+    let demo_routes: Vec<&str> = manifest
+        .lines()
+        .filter_map(|line| line.strip_prefix("route = \""))
+        .map(|route| route.trim_end_matches('"'))
+        .filter(|route| route.starts_with("/demo/"))
+        .collect();
+    assert!(demo_routes.len() >= 10, "{demo_routes:?}");
+    let page = client()
+        .get(format!("{}/?delay_ms=0", app_url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for route in demo_routes {
+        assert!(
+            page.contains(&format!("href=\"{route}")),
+            "no link to {route}"
+        );
+    }
+}

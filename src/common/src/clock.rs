@@ -31,7 +31,12 @@ impl Timeline {
 
 /// A duration in milliseconds, rounded to 0.1 ms.
 pub fn millis(duration: Duration) -> f64 {
-    (duration.as_secs_f64() * 10_000.0).round() / 10.0
+    round_ms(duration.as_secs_f64() * 1000.0)
+}
+
+/// Milliseconds rounded to 0.1 ms, for times computed from other times.
+pub fn round_ms(ms: f64) -> f64 {
+    (ms * 10.0).round() / 10.0
 }
 
 #[cfg(test)]
@@ -43,6 +48,7 @@ mod tests {
         assert_eq!(millis(Duration::from_micros(1_234)), 1.2);
         assert_eq!(millis(Duration::from_micros(1_250)), 1.3);
         assert_eq!(millis(Duration::from_secs(2)), 2000.0);
+        assert_eq!(round_ms(301.4 - 100.9), 200.5);
     }
 
     #[test]

@@ -132,7 +132,7 @@ impl Trace {
     }
 
     /// Marks `task` as finished now with this outcome. A task finishes once: later
-    /// calls only change the outcome (a cancelled wait that was a timeout, say).
+    /// calls only rename how it ended (a cancelled call that was a timeout, say).
     pub fn finished(&self, task: usize, outcome: Outcome, result: Result<Value, String>) {
         let now = self.now_ms();
         {
@@ -140,6 +140,9 @@ impl Trace {
             let record = &mut recorded.tasks[task];
             if record.finished_ms.is_some() {
                 record.outcome = outcome;
+                if let Err(error) = result {
+                    record.error = Some(error);
+                }
                 return;
             }
             record.finished_ms = Some(now);
@@ -282,11 +285,11 @@ mod tests {
         trace.started(task);
         trace.finished(task, Outcome::Cancelled, Err("dropped".into()));
         let first_finish = trace.task(task).finished_ms;
-        trace.finished(task, Outcome::TimedOut, Err("ignored".into()));
+        trace.finished(task, Outcome::TimedOut, Err("timed out".into()));
         let record = trace.task(task);
         assert_eq!(record.outcome, Outcome::TimedOut);
         assert_eq!(record.finished_ms, first_finish);
-        assert_eq!(record.error.as_deref(), Some("dropped"));
+        assert_eq!(record.error.as_deref(), Some("timed out"));
         assert_eq!(trace.events().len(), 2, "the rename is not a second finish");
     }
 

@@ -11,7 +11,7 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, TracedCall, task};
+use common::{Outcome, Report, Trace, TracedCall, clock, task};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -67,7 +67,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         work.run().await
     });
 
-    let cancel_due_ms = trace.now_ms() + cancel_after_ms as f64;
+    let cancel_due_ms = clock::round_ms(trace.now_ms() + cancel_after_ms as f64);
     trace.note(format!("the canceller sleeps {cancel_after_ms} ms"));
     spin_sdk::time::sleep(Duration::from_millis(cancel_after_ms)).await;
     let cancel_called_ms = trace.now_ms();
@@ -80,7 +80,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
             Err("cancelled before it ever ran".into()),
         );
     }
-    let late_by_ms = (cancel_called_ms - cancel_due_ms).max(0.0);
+    let late_by_ms = clock::round_ms((cancel_called_ms - cancel_due_ms).max(0.0));
 
     let params = json!({
         "cpu_ms": cpu_ms,

@@ -45,7 +45,8 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let report = match answer {
         Err(task::TimedOut) => {
             // The dropped call recorded itself as cancelled; for wait_for it timed out.
-            trace.finished(id, Outcome::TimedOut, Err("timed out".into()));
+            let why = format!("timed out after {timeout_ms} ms; the request was dropped");
+            trace.finished(id, Outcome::TimedOut, Err(why));
             Report::new(&INFO, params, expected_ms, &trace)
                 .with("outcome", Outcome::TimedOut)
                 .with_note(TIMED_OUT_NOTE)

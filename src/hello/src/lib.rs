@@ -28,6 +28,37 @@ const LINKS: &[(&str, &str)] = &[
         "/upstream?delay_ms=200",
         "the slow upstream the concurrency demos call",
     ),
+    (
+        "/demo/sequential",
+        "awaiting one call after another: the sum",
+    ),
+    ("/demo/tasks", "create_task: every call at once, the max"),
+    (
+        "/demo/gather?fail=1",
+        "gather: ordered results, the first error",
+    ),
+    (
+        "/demo/wait?return_when=first_completed",
+        "wait: done and pending",
+    ),
+    (
+        "/demo/as-completed",
+        "as_completed: results streamed as they finish",
+    ),
+    (
+        "/demo/timeout",
+        "wait_for: the timer wins, the call is dropped",
+    ),
+    ("/demo/cancel", "cancel(): only at an await"),
+    (
+        "/demo/shield",
+        "shield: the timeout fires, the work goes on",
+    ),
+    ("/demo/future", "a future set once, awaited by many"),
+    (
+        "/demo/event-loop",
+        "one task at a time, switching at awaits",
+    ),
 ];
 
 #[spin_sdk::http_service]
