@@ -5,7 +5,8 @@ CARGO      ?= cargo
 LISTEN     ?= 127.0.0.1:3000
 WASM_TARGET = wasm32-wasip2
 COMPONENTS  = hello upstream not-found \
-              demo-sequential demo-tasks demo-gather demo-wait demo-as-completed demo-timeout demo-cancel demo-shield demo-future demo-event-loop
+              demo-sequential demo-tasks demo-gather demo-wait demo-as-completed demo-timeout demo-cancel demo-shield demo-future demo-event-loop demo-blocking demo-cpu \
+              cpu-worker
 FIXTURES    = probe
 DEVHOST     = target/debug/devhost
 

@@ -27,6 +27,17 @@ pub fn app_url() -> String {
     devhost_url(&["--from", manifest.to_str().expect("UTF-8 path")])
 }
 
+/// `APP_URL`, or a devhost of its own for a test whose timing other tests must not
+/// disturb (their requests would share its instances).
+pub fn isolated_app_url() -> String {
+    if let Some(url) = external_app() {
+        return url;
+    }
+    let manifest = repo_root().join("spin.toml");
+    let args = ["--from", manifest.to_str().expect("UTF-8 path")].map(String::from);
+    start_devhost(&args).unwrap_or_else(|error| panic!("devhost did not start: {error}"))
+}
+
 /// `APP_URL` when the suite targets an already running app.
 pub fn external_app() -> Option<String> {
     std::env::var("APP_URL")

@@ -2,8 +2,10 @@
 //! where the app runs (in-process devhost, or `APP_URL`).
 
 mod concurrency;
+mod cpu_worker;
 mod devhost_rules;
 mod hello;
+mod pitfalls;
 mod tour;
 mod tour_contract;
 mod tour_control;

@@ -10,21 +10,39 @@
 //! - [`instance`]: a random id held in a static, so responses show which component
 //!   instance served them (instances are reused, like coroutines sharing one loop).
 //!
+//! - [`trace`], [`task`], [`demo`], [`ndjson`]: what the tour demos share: the task
+//!   timeline, spawning with a handle, timeouts, the report, streaming lines.
+//! - [`cpu`]: the CPU-bound kernel, the same inline and in the offload worker.
+//!
 //! Everything except the actual `send` is plain Rust and unit-tested natively.
+//! Without the default `sdk` feature only the parts free of spin-sdk 7 remain
+//! (clock, cpu, error, instance, query, text): what the WASI 0.2 worker uses.
 
 pub mod clock;
+pub mod cpu;
+#[cfg(feature = "sdk")]
 pub mod demo;
+pub mod error;
 pub mod instance;
+#[cfg(feature = "sdk")]
 pub mod ndjson;
 pub mod query;
+#[cfg(feature = "sdk")]
 pub mod reply;
+#[cfg(feature = "sdk")]
 pub mod task;
 pub mod text;
+#[cfg(feature = "sdk")]
 pub mod trace;
+#[cfg(feature = "sdk")]
 pub mod upstream;
 
 pub use clock::Timeline;
+#[cfg(feature = "sdk")]
 pub use demo::{DemoInfo, Report, TracedCall};
+pub use error::ApiError;
 pub use query::Query;
-pub use reply::{ApiError, Reply};
+#[cfg(feature = "sdk")]
+pub use reply::Reply;
+#[cfg(feature = "sdk")]
 pub use trace::{Outcome, Trace};

@@ -5,7 +5,7 @@
 //! [`Query::finish`] then rejects anything left over, so a typo such as `dealy_ms`
 //! is reported instead of silently ignored.
 
-use crate::reply::ApiError;
+use crate::error::ApiError;
 use crate::text::percent_decode;
 use std::ops::RangeInclusive;
 

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The handle of a spawned task, like an `asyncio.Task`.
 #[derive(Debug)]
@@ -99,36 +99,5 @@ pub async fn timeout_if<T>(
     match limit {
         Some(limit) => timeout(limit, work).await,
         None => Ok(work.await),
-    }
-}
-
-/// Keeps the thread busy for `duration` without awaiting: CPU-bound work, during
-/// which no other task of this instance can run. Returns the iterations done.
-pub fn burn_cpu(duration: Duration) -> u64 {
-    let started = Instant::now();
-    let mut iterations = 0u64;
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    while started.elapsed() < duration {
-        for _ in 0..1_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-        }
-        iterations += 1_000;
-    }
-    std::hint::black_box(state);
-    iterations
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn burns_the_cpu_for_the_time_asked() {
-        let started = Instant::now();
-        let iterations = burn_cpu(Duration::from_millis(30));
-        assert!(started.elapsed() >= Duration::from_millis(30));
-        assert!(iterations > 0);
     }
 }

@@ -54,10 +54,15 @@ impl Transport {
     }
 
     /// Scheme and host that reach the upstream this way.
-    pub fn origin(self) -> &'static str {
+    pub fn origin(self) -> String {
+        self.origin_of("upstream")
+    }
+
+    /// Scheme and host that reach `component` (by id) this way.
+    pub fn origin_of(self, component: &str) -> String {
         match self {
-            Self::ServiceChaining => "http://upstream.spin.internal",
-            Self::SelfRequest => "http://self.alt",
+            Self::ServiceChaining => format!("http://{component}.spin.internal"),
+            Self::SelfRequest => "http://self.alt".to_owned(),
         }
     }
 }
@@ -106,22 +111,29 @@ impl UpstreamCall {
 
     /// Sends the call through the host and reads the upstream's JSON reply.
     pub async fn send(&self, transport: Transport) -> Result<UpstreamReply, UpstreamError> {
-        use http_body_util::{BodyExt, Empty, Limited};
-
-        let request = http::Request::get(self.url(transport))
-            .body(Empty::<bytes::Bytes>::new())
-            .map_err(|error| UpstreamError::Unreachable(error.to_string()))?;
-        let response = spin_sdk::http::send(request)
-            .await
-            .map_err(|code| UpstreamError::Unreachable(format!("{code:?}")))?;
-        let status = response.status().as_u16();
-        let body = Limited::new(response.into_body(), MAX_REPLY_BYTES)
-            .collect()
-            .await
-            .map_err(|error| UpstreamError::Unreachable(format!("reading the reply: {error}")))?
-            .to_bytes();
+        let (status, body) = get(&self.url(transport)).await?;
         UpstreamReply::from_http(status, &body)
     }
+}
+
+/// `GET url` through the host (`spin_sdk::http::send`): the status and the body, at
+/// most [`MAX_REPLY_BYTES`] of it.
+pub async fn get(url: &str) -> Result<(u16, bytes::Bytes), UpstreamError> {
+    use http_body_util::{BodyExt, Empty, Limited};
+
+    let request = http::Request::get(url)
+        .body(Empty::<bytes::Bytes>::new())
+        .map_err(|error| UpstreamError::Unreachable(error.to_string()))?;
+    let response = spin_sdk::http::send(request)
+        .await
+        .map_err(|code| UpstreamError::Unreachable(format!("{code:?}")))?;
+    let status = response.status().as_u16();
+    let body = Limited::new(response.into_body(), MAX_REPLY_BYTES)
+        .collect()
+        .await
+        .map_err(|error| UpstreamError::Unreachable(format!("reading the reply: {error}")))?
+        .to_bytes();
+    Ok((status, body))
 }
 
 /// What `/upstream` answers (also what the upstream component serialises).

@@ -11,7 +11,7 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, TracedCall, clock, task};
+use common::{Outcome, Report, Trace, TracedCall, clock, cpu, task};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -62,7 +62,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
             work_id,
             format!("CPU step of {cpu_ms} ms (no await inside)"),
         );
-        task::burn_cpu(Duration::from_millis(cpu_ms));
+        cpu::burn_for(Duration::from_millis(cpu_ms));
         work_trace.event(work_id, "CPU step done; now awaiting the upstream");
         work.run().await
     });

@@ -9,7 +9,7 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, task};
+use common::{Outcome, Report, Trace, cpu, task};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
 use std::cell::Cell;
@@ -109,7 +109,7 @@ async fn run_workers(
                     busy.max.set(busy.max.get().max(busy.now.get()));
                     trace.event(id, format!("step {step}"));
                     order.borrow_mut().push(format!("{name}{step}"));
-                    task::burn_cpu(Duration::from_millis(step_ms));
+                    cpu::burn_for(Duration::from_millis(step_ms));
                     busy.now.set(busy.now.get() - 1);
                     if yields {
                         spin_sdk::wit_bindgen::yield_async().await;

@@ -59,6 +59,14 @@ const LINKS: &[(&str, &str)] = &[
         "/demo/event-loop",
         "one task at a time, switching at awaits",
     ),
+    (
+        "/demo/blocking",
+        "a blocking sleep stalls the instance; an async one does not",
+    ),
+    (
+        "/demo/cpu",
+        "CPU-bound work: inline on one thread, or offloaded",
+    ),
 ];
 
 #[spin_sdk::http_service]
