@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Accessor, Component, GuestTaskId, HasSelf, Linker, ResourceTable};
 use wasmtime::{
     Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, Store, StoreContextMut,
-    UpdateDeadline,
 };
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::WasiHttpCtx;
@@ -112,17 +111,12 @@ impl<U> spin_vars::HostWithStore<U> for HasSelf<HostState> {
     }
 }
 
-/// How often running Wasm yields its thread back to the async runtime (Spin's tick).
-const EPOCH_TICK: Duration = Duration::from_millis(10);
-
 /// Builds the engine: component model with async, pooling allocator where the
-/// machine allows it, epoch interruption (see [`yield_every_tick`]), and the
-/// compile cache when `cache_dir` is given.
+/// machine allows it, and the compile cache when `cache_dir` is given.
 pub fn engine(cache_dir: Option<&Path>) -> Result<Engine> {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.wasm_component_model_async(true);
-    config.epoch_interruption(true);
     if let Some(dir) = cache_dir {
         let mut cache = CacheConfig::new();
         cache.with_directory(dir);
@@ -136,38 +130,7 @@ pub fn engine(cache_dir: Option<&Path>) -> Result<Engine> {
     pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(Default::default()));
     // The pooling allocator reserves address space up front; where that is refused
     // (small ulimits, some containers) fall back to allocating on demand.
-    let engine = Engine::new(&pooled).or_else(|_| Engine::new(&config))?;
-    // Advance the epoch every tick, as Spin does, until the engine is dropped.
-    let weak = engine.weak();
-    std::thread::Builder::new()
-        .name("devhost-epoch".into())
-        .spawn(move || {
-            loop {
-                std::thread::sleep(EPOCH_TICK);
-                match weak.upgrade() {
-                    Some(engine) => engine.increment_epoch(),
-                    None => break,
-                }
-            }
-        })
-        .context("cannot start the epoch ticker thread")?;
-    Ok(engine)
-}
-
-/// Makes Wasm in `store` yield to the async runtime at every epoch tick, as Spin's
-/// stores do. Without it a CPU-bound guest keeps its tokio worker thread until it
-/// returns, and tokio's I/O driver may wait with it: new requests then queue
-/// behind a busy instance even while other cores are idle. Yielding through
-/// `tokio::task::yield_now` also has tokio poll its I/O driver, so new connections
-/// are noticed even while every worker thread is running Wasm.
-pub fn yield_every_tick<T>(store: &mut Store<T>) {
-    store.set_epoch_deadline(1);
-    store.epoch_deadline_callback(|_| {
-        Ok(UpdateDeadline::YieldCustom(
-            1,
-            Box::pin(tokio::task::yield_now()),
-        ))
-    });
+    Ok(Engine::new(&pooled).or_else(|_| Engine::new(&config))?)
 }
 
 /// A linker with the WASI 0.2 and 0.3 interfaces, `wasi:http` and `spin:variables`.
@@ -286,7 +249,7 @@ impl ComponentHandler {
             ProxyPre::P3(pre) => pre.instance_pre().engine().clone(),
             ProxyPre::P2(pre) => pre.instance_pre().engine().clone(),
         };
-        let mut store = Store::new(
+        Store::new(
             &engine,
             HostState {
                 table: ResourceTable::new(),
@@ -300,9 +263,7 @@ impl ComponentHandler {
                 variables: self.setup.variables.clone(),
                 component_id: self.setup.id.clone(),
             },
-        );
-        yield_every_tick(&mut store);
-        store
+        )
     }
 }
 
@@ -517,49 +478,6 @@ mod tests {
         assert!((Duration::from_millis(500)..Duration::from_secs(2)).contains(&spread.sample()));
         assert!(parse_duration("1.5s").is_err());
         assert!(parse_duration("3m").is_err());
-    }
-
-    /// `(func (export "countdown") (param i64) (loop ... br_if 0))`: counts its
-    /// argument down to zero, a CPU-bound guest with no imports.
-    const COUNTDOWN_WASM: &[u8] = &[
-        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-        0x01, 0x05, 0x01, 0x60, 0x01, 0x7e, 0x00, // type: (i64) -> ()
-        0x03, 0x02, 0x01, 0x00, // func 0 has type 0
-        0x07, 0x0d, 0x01, 0x09, b'c', b'o', b'u', b'n', b't', b'd', b'o', b'w', b'n', 0x00,
-        0x00, // export "countdown" = func 0
-        0x0a, 0x15, 0x01, 0x13, 0x00, // code: one body, no locals
-        0x03, 0x40, // loop
-        0x20, 0x00, 0x42, 0x01, 0x7d, 0x21, 0x00, // n = n - 1
-        0x20, 0x00, 0x42, 0x00, 0x52, 0x0d, 0x00, // br_if 0 (n != 0)
-        0x0b, 0x0b, // end loop, end func
-    ];
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn busy_guests_yield_the_thread_at_every_tick() {
-        let engine = engine(None).unwrap();
-        let module = wasmtime::Module::new(&engine, COUNTDOWN_WASM).unwrap();
-        let mut store = Store::new(&engine, ());
-        yield_every_tick(&mut store);
-        let instance = wasmtime::Instance::new_async(&mut store, &module, &[])
-            .await
-            .unwrap();
-        let countdown = instance
-            .get_typed_func::<i64, ()>(&mut store, "countdown")
-            .unwrap();
-        // Many seconds of work. On this one-threaded runtime the timer can only fire
-        // if the guest gives the thread back; then the call is abandoned.
-        let started = Instant::now();
-        let outcome = tokio::time::timeout(
-            Duration::from_millis(50),
-            countdown.call_async(&mut store, 20_000_000_000),
-        )
-        .await;
-        let elapsed = started.elapsed();
-        assert!(
-            outcome.is_err(),
-            "the guest finished first: it never yielded"
-        );
-        assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
     }
 
     #[test]
