@@ -4,7 +4,7 @@
 CARGO      ?= cargo
 LISTEN     ?= 127.0.0.1:3000
 WASM_TARGET = wasm32-wasip2
-COMPONENTS  = hello upstream not-found \
+COMPONENTS  = hello upstream not-found echo ws \
               demo-sequential demo-tasks demo-gather demo-wait demo-as-completed demo-timeout demo-cancel demo-shield demo-future demo-event-loop demo-blocking demo-cpu
 # WASI 0.2 components are built on their own: built together with the others, cargo
 # would unify features and hand them the spin-sdk 7 half of `common`.
@@ -30,7 +30,7 @@ devhost:
 
 ## up: serve on $(LISTEN) with Spin 4.1+ when installed, else with devhost
 up: build
-	@if command -v spin >/dev/null 2>&1 && spin --version | grep -Eq 'spin ([4-9]|[1-9][0-9])\.'; then \
+	@if command -v spin >/dev/null 2>&1 && spin --version | grep -Eq 'spin (4\.[1-9]|4\.[1-9][0-9]|[5-9]\.|[1-9][0-9]+\.)'; then \
 		echo "Serving with $$(spin --version)"; \
 		spin up --listen $(LISTEN); \
 	else \

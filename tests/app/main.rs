@@ -4,6 +4,7 @@
 mod concurrency;
 mod cpu_worker;
 mod devhost_rules;
+mod echo;
 mod hello;
 mod pitfalls;
 mod tour;

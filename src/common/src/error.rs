@@ -65,6 +65,11 @@ impl ApiError {
         )
     }
 
+    /// 501: the route exists but what it would need is not available here.
+    pub fn not_implemented(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_IMPLEMENTED, "not_implemented", message)
+    }
+
     /// 502: an upstream could not be reached or answered nonsense.
     pub fn bad_gateway(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_GATEWAY, "bad_gateway", message)

@@ -24,6 +24,7 @@ pub mod cpu;
 pub mod demo;
 pub mod error;
 pub mod instance;
+pub mod lines;
 #[cfg(feature = "sdk")]
 pub mod ndjson;
 pub mod query;

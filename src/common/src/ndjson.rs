@@ -33,11 +33,25 @@ impl Lines {
     pub fn is_closed(&self) -> bool {
         self.0.is_closed()
     }
+
+    /// Writes raw bytes, for streams that are not JSON.
+    pub fn send_bytes(&self, bytes: impl Into<Bytes>) {
+        let _ = self.0.unbounded_send(bytes.into());
+    }
 }
 
 /// A `200 application/x-ndjson` response whose lines `produce` writes. `produce`
 /// runs as a spawned task; the body ends when it returns (and drops its `Lines`).
 pub fn stream<F, Fut>(produce: F) -> Reply
+where
+    F: FnOnce(Lines) -> Fut,
+    Fut: Future<Output = ()> + 'static,
+{
+    stream_as("application/x-ndjson", produce)
+}
+
+/// Like [`stream`], with another content type (plain text lines, say).
+pub fn stream_as<F, Fut>(content_type: &'static str, produce: F) -> Reply
 where
     F: FnOnce(Lines) -> Fut,
     Fut: Future<Output = ()> + 'static,
@@ -48,10 +62,7 @@ where
     let mut reply = http::Response::new(box_body(StreamBody::new(frames)));
     *reply.status_mut() = StatusCode::OK;
     let headers = reply.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/x-ndjson"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // Proxies that buffer (nginx, some CDNs) would hold the lines back until the end.
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
