@@ -9,6 +9,7 @@ COMPONENTS  = hello upstream not-found echo ws \
 # WASI 0.2 components are built on their own: built together with the others, cargo
 # would unify features and hand them the spin-sdk 7 half of `common`.
 P2_COMPONENTS = cpu-worker
+P2_FIXTURES   = probe2
 FIXTURES    = probe
 DEVHOST     = target/debug/devhost
 
@@ -24,6 +25,7 @@ build: wasm-target
 
 build-fixtures: wasm-target
 	$(CARGO) build --target $(WASM_TARGET) --release $(addprefix -p ,$(FIXTURES))
+	$(CARGO) build --target $(WASM_TARGET) --release $(addprefix -p ,$(P2_FIXTURES))
 
 devhost:
 	$(CARGO) build -p devhost
@@ -40,7 +42,7 @@ up: build
 
 ## test: formatting, lints, unit tests, and the integration suite against devhost
 test: build build-fixtures lint
-	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES))
+	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES) $(P2_FIXTURES))
 
 fmt:
 	$(CARGO) fmt --all
@@ -49,7 +51,7 @@ lint: wasm-target
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --target $(WASM_TARGET) $(addprefix -p ,$(COMPONENTS) $(FIXTURES)) -- -D warnings
-	$(CARGO) clippy --target $(WASM_TARGET) $(addprefix -p ,$(P2_COMPONENTS)) -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) $(addprefix -p ,$(P2_COMPONENTS) $(P2_FIXTURES)) -- -D warnings
 
 clean:
 	$(CARGO) clean

@@ -238,3 +238,32 @@ async fn start_up_errors_are_clear() {
     );
     assert!(error.contains("already in use"), "{error}");
 }
+
+#[tokio::test]
+async fn wasi_0_2_components_get_an_instance_each_and_the_same_outbound_rules() {
+    if needs_in_process_devhost(
+        "wasi_0_2_components_get_an_instance_each_and_the_same_outbound_rules",
+    ) {
+        return;
+    }
+    let (status, chained) = get_json(&format!("{}/probe2?outbound=chaining", fixture())).await;
+    assert_eq!(status, 200, "{chained}");
+    assert_eq!(chained["outbound"]["status"], 200, "{chained}");
+    assert_eq!(
+        chained["outbound"]["body"]["id"], "p2-chaining",
+        "{chained}"
+    );
+    let (_, own) = get_json(&format!("{}/probe2?outbound=self", fixture())).await;
+    assert_eq!(own["outbound"]["body"]["id"], "p2-self", "{own}");
+    let (_, denied) = get_json(&format!("{}/probe2?outbound=denied", fixture())).await;
+    let error = denied["outbound"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("HttpRequestDenied"), "{denied}");
+    for answer in [&chained, &own, &denied] {
+        assert_eq!(
+            answer["instance"]["request_number"], 1,
+            "a fresh instance per request: {answer}"
+        );
+    }
+    let (status, bad) = get_json(&format!("{}/probe2?outbound=ftp", fixture())).await;
+    assert_eq!(status, 400, "{bad}");
+}
