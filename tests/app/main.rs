@@ -6,6 +6,7 @@ mod cpu_worker;
 mod devhost_rules;
 mod echo;
 mod hello;
+mod parity;
 mod pitfalls;
 mod tour;
 mod tour_contract;

@@ -228,6 +228,90 @@ impl Drop for CancelOnDrop<'_> {
     }
 }
 
+/// When [`wait`] returns, as asyncio's `return_when`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnWhen {
+    FirstCompleted,
+    FirstException,
+    AllCompleted,
+}
+
+impl ReturnWhen {
+    /// The names accepted in a `return_when=` parameter.
+    pub const NAMES: [&'static str; 3] = ["first_completed", "first_exception", "all_completed"];
+
+    /// Reads a name from [`Self::NAMES`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "first_completed" => Some(Self::FirstCompleted),
+            "first_exception" => Some(Self::FirstException),
+            "all_completed" => Some(Self::AllCompleted),
+            _ => None,
+        }
+    }
+}
+
+/// What [`wait`] saw: `done` in completion order, `pending` when it returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waited {
+    pub timed_out: bool,
+    pub done: Vec<usize>,
+    pub pending: Vec<usize>,
+}
+
+/// `asyncio.wait(calls, timeout=limit, return_when=...)`, then cancels what is
+/// still pending, as the original `/asynctasks` meant to. A `FuturesUnordered`
+/// yields each call as it completes; the loop stops when the condition holds, the
+/// timer bounds it, and dropping the set drops (cancels) the calls still running.
+pub async fn wait(
+    trace: &Trace,
+    calls: Vec<TracedCall>,
+    return_when: ReturnWhen,
+    limit: Option<std::time::Duration>,
+) -> Waited {
+    use futures::StreamExt;
+    use futures::stream::FuturesUnordered;
+
+    let ids: Vec<usize> = calls.iter().map(|call| call.task).collect();
+    let mut running: FuturesUnordered<_> = calls
+        .into_iter()
+        .map(|call| async move { call.run().await.is_ok() })
+        .collect();
+    let until_condition = async {
+        while let Some(succeeded) = running.next().await {
+            let holds = match return_when {
+                ReturnWhen::FirstCompleted => true,
+                ReturnWhen::FirstException => !succeeded,
+                ReturnWhen::AllCompleted => false,
+            };
+            if holds {
+                break;
+            }
+        }
+    };
+    let timed_out = crate::task::timeout_if(limit, until_condition)
+        .await
+        .is_err();
+    if timed_out {
+        trace.note("timeout: wait returns with what is done");
+    }
+    let done: Vec<usize> = trace
+        .completion_order()
+        .into_iter()
+        .filter(|id| ids.contains(id))
+        .collect();
+    let pending: Vec<usize> = ids.into_iter().filter(|id| !done.contains(id)).collect();
+    if !pending.is_empty() {
+        trace.note("cancelling the pending tasks");
+    }
+    drop(running);
+    Waited {
+        timed_out,
+        done,
+        pending,
+    }
+}
+
 /// What a task's result shows of an upstream reply.
 pub fn reply_summary(reply: &UpstreamReply) -> Value {
     json!({

@@ -8,11 +8,9 @@
 //! the condition holds, a timer bounds it, and dropping the set cancels what is
 //! still pending.
 
-use common::demo::{self, DemoInfo};
+use common::demo::{self, DemoInfo, ReturnWhen};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, TracedCall, task};
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
+use common::{Outcome, Report, Trace, TracedCall};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -24,8 +22,6 @@ const INFO: DemoInfo = DemoInfo {
     note: "wait returns as soon as its condition holds or the timeout passes; the calls still pending are then cancelled.",
 };
 
-const RETURN_WHEN: [&str; 3] = ["first_completed", "first_exception", "all_completed"];
-
 #[spin_sdk::http_service]
 async fn wait(request: Request) -> Reply {
     reply::respond(run(request).await)
@@ -35,44 +31,16 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
     let delays = demo::delays(&mut query, &[300, 200, 100])?;
     let failing = demo::failing(&mut query, delays.len())?;
-    let return_when = query.choice("return_when", &RETURN_WHEN, "all_completed")?;
+    let return_when = query.choice("return_when", &ReturnWhen::NAMES, "all_completed")?;
     let timeout_ms = query.int("timeout_ms", 0..=demo::MAX_TIMEOUT_MS)?;
     let transport = demo::transport(&mut query)?;
     query.finish()?;
 
     let trace = Trace::start();
     let calls = TracedCall::declare_all(&trace, &delays, &failing, transport);
-    let mut running: FuturesUnordered<_> = calls
-        .into_iter()
-        .map(|call| {
-            let task = call.task;
-            async move { (task, call.run().await.is_ok()) }
-        })
-        .collect();
-
-    let until_condition = async {
-        while let Some((_task, succeeded)) = running.next().await {
-            let holds = match return_when {
-                "first_completed" => true,
-                "first_exception" => !succeeded,
-                _ => false,
-            };
-            if holds {
-                break;
-            }
-        }
-    };
+    let until = ReturnWhen::from_name(return_when).expect("choice() returns one of NAMES");
     let limit = timeout_ms.map(Duration::from_millis);
-    let timed_out = task::timeout_if(limit, until_condition).await.is_err();
-    if timed_out {
-        trace.note("timeout: wait returns with what is done");
-    }
-    let done = trace.completion_order();
-    let pending: Vec<usize> = (0..delays.len()).filter(|id| !done.contains(id)).collect();
-    if !pending.is_empty() {
-        trace.note("cancelling the pending tasks");
-    }
-    drop(running);
+    let waited = demo::wait(&trace, calls, until, limit).await;
 
     let params = json!({
         "delays": delays,
@@ -83,9 +51,9 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     });
     let expected_ms = expected_ms(&delays, &failing, return_when, timeout_ms);
     let report = Report::new(&INFO, params, expected_ms, &trace)
-        .with("timed_out", timed_out)
-        .with("done", done)
-        .with("pending", pending)
+        .with("timed_out", waited.timed_out)
+        .with("done", waited.done)
+        .with("pending", waited.pending)
         .with("cancelled", trace.ids_with(Outcome::Cancelled));
     Ok(report.into_reply())
 }

@@ -1,0 +1,63 @@
+//! `GET /asynctasks`: the original service's task report.
+//!
+//! aiohttp: the handler did `tasks = [asyncio.create_task(fetch(url)) for url in
+//! urls]`, then `done, pending = await asyncio.wait(tasks, timeout=5)`, cancelled
+//! what was pending, and logged the results and the total time.
+//! Rust: the same three fetches (to the app's own `/upstream`, 200, 800 and 6000 ms
+//! by default) run together under `common::demo::wait` with a 5 s limit; what is
+//! still pending then is dropped, which cancels it. The report says which tasks
+//! were done and which were cancelled, with each result or error.
+
+use common::demo::{self, DemoInfo, ReturnWhen};
+use common::reply::{self, ApiError, Reply};
+use common::{Outcome, Report, Trace, TracedCall};
+use serde_json::json;
+use spin_sdk::http::Request;
+use std::time::Duration;
+
+const INFO: DemoInfo = DemoInfo {
+    name: "asynctasks",
+    python: "tasks = [asyncio.create_task(fetch(url)) for url in urls]\ndone, pending = await asyncio.wait(tasks, timeout=5)\nfor task in pending:\n    task.cancel()",
+    rust: "let waited = demo::wait(&trace, calls, ReturnWhen::AllCompleted, Some(timeout)).await;\n// the pending calls were dropped, that is cancelled",
+    note: "The fetches ran together; those not done when the timeout passed were cancelled.",
+};
+
+#[spin_sdk::http_service]
+async fn asynctasks(request: Request) -> Reply {
+    reply::respond(run(request).await)
+}
+
+async fn run(request: Request) -> Result<Reply, ApiError> {
+    let mut query = demo::get_query(&request)?;
+    let delays = demo::delays(&mut query, &[200, 800, 6000])?;
+    let failing = demo::failing(&mut query, delays.len())?;
+    let timeout_ms = query.int_or("timeout_ms", 0..=demo::MAX_TIMEOUT_MS, 5000)?;
+    let transport = demo::transport(&mut query)?;
+    query.finish()?;
+
+    let trace = Trace::start();
+    let calls = TracedCall::declare_all(&trace, &delays, &failing, transport);
+    let limit = Some(Duration::from_millis(timeout_ms));
+    let waited = demo::wait(&trace, calls, ReturnWhen::AllCompleted, limit).await;
+    let total_time_ms = trace.now_ms();
+
+    let params = json!({
+        "delays": delays,
+        "fail": failing,
+        "timeout_ms": timeout_ms,
+        "transport": transport.name(),
+    });
+    let longest = delays.iter().copied().max().unwrap_or(0);
+    let note = if waited.pending.is_empty() {
+        "Every fetch finished before the timeout, so nothing was cancelled."
+    } else {
+        INFO.note
+    };
+    let report = Report::new(&INFO, params, longest.min(timeout_ms) as f64, &trace)
+        .with_note(note)
+        .with("timed_out", waited.timed_out)
+        .with("done", waited.done)
+        .with("cancelled", trace.ids_with(Outcome::Cancelled))
+        .with("total_time_ms", total_time_ms);
+    Ok(report.into_reply())
+}
