@@ -49,3 +49,64 @@ async fn asynctasks_reports_errors_and_needs_no_cancel_when_all_finish() {
     let (status, bad) = get_json(&format!("{}/asynctasks?timeout_ms=60001", app_url())).await;
     assert_eq!(status, 400, "{bad}");
 }
+
+/// GET a text stream, returning each line with its arrival time in ms.
+async fn text_lines(url: &str) -> Vec<(f64, String)> {
+    let started = std::time::Instant::now();
+    let mut response = integration_tests::client().get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    let mut pending = String::new();
+    let mut lines = Vec::new();
+    while let Some(chunk) = response.chunk().await.unwrap() {
+        let arrived = started.elapsed().as_secs_f64() * 1000.0;
+        pending.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = pending.find('\n') {
+            lines.push((arrived, pending[..end].to_owned()));
+            pending.drain(..=end);
+        }
+    }
+    lines
+}
+
+#[tokio::test]
+async fn testcb_streams_waiting_then_the_fetch_then_the_callback() {
+    let lines = text_lines(&format!("{}/testcb", app_url())).await;
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let (waiting, fetched, callback) = (&lines[0], &lines[1], &lines[2]);
+    assert!(waiting.1.starts_with("Waiting for "), "{lines:?}");
+    assert!(fetched.1.starts_with("fetched (200"), "{lines:?}");
+    assert!(fetched.1.contains("\"id\":\"testcb\""), "{lines:?}");
+    assert!(callback.1.starts_with("callback: "), "{lines:?}");
+    // Defaults: a 300 ms fetch and a 1000 ms callback, each sent when it happened.
+    assert!(waiting.0 < 0.5 * fetched.0, "{lines:?}");
+    assert!(fetched.0 < 0.7 * callback.0, "{lines:?}");
+    assert!(callback.0 >= 0.95 * 1000.0, "{lines:?}");
+}
+
+#[tokio::test]
+async fn testcb_takes_its_settings_from_spin_variables() {
+    if integration_tests::needs_in_process_devhost("testcb_takes_its_settings_from_spin_variables")
+    {
+        return;
+    }
+    let manifest = integration_tests::repo_root().join("spin.toml");
+    let base = integration_tests::devhost_url(&[
+        "--from",
+        manifest.to_str().unwrap(),
+        "--variable",
+        "testcb_path=/upstream?id=configured",
+        "--variable",
+        "testcb_delay_ms=50",
+    ]);
+    let lines = text_lines(&format!("{base}/testcb")).await;
+    let text: Vec<&str> = lines.iter().map(|(_, line)| line.as_str()).collect();
+    assert!(text[0].contains("fires in 50 ms"), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|line| line.contains("\"id\":\"configured\"")),
+        "{text:?}"
+    );
+    // A query parameter still wins over the variable; bad ones are 400s.
+    let (status, _) = get_json(&format!("{base}/testcb?delay_ms=abc")).await;
+    assert_eq!(status, 400);
+}
