@@ -6,6 +6,7 @@ mod cpu_worker;
 mod devhost_rules;
 mod echo;
 mod hello;
+mod messages;
 mod parity;
 mod pitfalls;
 mod tour;

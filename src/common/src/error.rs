@@ -18,6 +18,8 @@ pub struct ApiError {
     pub param: Option<String>,
     /// For 405: the methods the route accepts.
     pub allow: Option<&'static str>,
+    /// For 502: the status the upstream answered, when it answered.
+    pub upstream_status: Option<u16>,
 }
 
 impl ApiError {
@@ -28,6 +30,7 @@ impl ApiError {
             message: message.into(),
             param: None,
             allow: None,
+            upstream_status: None,
         }
     }
 
@@ -75,6 +78,14 @@ impl ApiError {
         Self::new(StatusCode::BAD_GATEWAY, "bad_gateway", message)
     }
 
+    /// 502 for an upstream that answered with an error status.
+    pub fn upstream_failed(status: u16, message: impl Into<String>) -> Self {
+        Self {
+            upstream_status: Some(status),
+            ..Self::bad_gateway(message)
+        }
+    }
+
     /// 503: the app is missing configuration (a variable) it needs for this route.
     pub fn service_unavailable(message: impl Into<String>) -> Self {
         Self::new(
@@ -89,6 +100,9 @@ impl ApiError {
         let mut body = json!({ "error": self.code, "message": self.message });
         if let Some(param) = &self.param {
             body["param"] = json!(param);
+        }
+        if let Some(status) = self.upstream_status {
+            body["upstream_status"] = json!(status);
         }
         body
     }

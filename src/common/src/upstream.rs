@@ -119,11 +119,20 @@ impl UpstreamCall {
 /// `GET url` through the host (`spin_sdk::http::send`): the status and the body, at
 /// most [`MAX_REPLY_BYTES`] of it.
 pub async fn get(url: &str) -> Result<(u16, bytes::Bytes), UpstreamError> {
-    use http_body_util::{BodyExt, Empty, Limited};
-
     let request = http::Request::get(url)
-        .body(Empty::<bytes::Bytes>::new())
+        .body(bytes::Bytes::new())
         .map_err(|error| UpstreamError::Unreachable(error.to_string()))?;
+    send(request).await
+}
+
+/// Sends `request` through the host and reads the status and at most
+/// [`MAX_REPLY_BYTES`] of the body.
+pub async fn send(
+    request: http::Request<bytes::Bytes>,
+) -> Result<(u16, bytes::Bytes), UpstreamError> {
+    use http_body_util::{BodyExt, Full, Limited};
+
+    let request = request.map(Full::new);
     let response = spin_sdk::http::send(request)
         .await
         .map_err(|code| UpstreamError::Unreachable(format!("{code:?}")))?;
