@@ -29,6 +29,18 @@ const LINKS: &[(&str, &str)] = &[
         "the slow upstream the concurrency demos call",
     ),
     (
+        "/testcb",
+        "a background task's callback fires while a fetch runs (streamed)",
+    ),
+    (
+        "/asynctasks",
+        "three fetches under asyncio.wait(timeout=5): done and cancelled",
+    ),
+    (
+        "/ws",
+        "why there is no WebSocket here (POST lines to /echo instead)",
+    ),
+    (
         "/demo/sequential",
         "awaiting one call after another: the sum",
     ),
