@@ -22,7 +22,8 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use wasmtime::component::{Accessor, Component, GuestTaskId, HasSelf, Linker, ResourceTable};
 use wasmtime::{
-    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, Store, StoreContextMut,
+    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
+    StoreContextMut,
 };
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::WasiHttpCtx;
@@ -127,10 +128,52 @@ pub fn engine(cache_dir: Option<&Path>) -> Result<Engine> {
         ));
     }
     let mut pooled = config.clone();
-    pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(Default::default()));
+    pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(spin_pool_sizes()?));
     // The pooling allocator reserves address space up front; where that is refused
     // (small ulimits, some containers) fall back to allocating on demand.
     Ok(Engine::new(&pooled).or_else(|_| Engine::new(&config))?)
+}
+
+/// The pooling allocator sized as Spin 4.1 sizes it: everything scales with
+/// `SPIN_MAX_INSTANCE_COUNT` (1000) live instances, and each component instance
+/// may hold several core instances (our components have 3-4), hence 4x as many of
+/// those. Wasmtime's own defaults (1000 core instances) made a 1000-call fan-out
+/// fail its instantiations.
+fn spin_pool_sizes() -> Result<PoolingAllocationConfig> {
+    const MB: usize = 1 << 20;
+    let instances = env_count("SPIN_MAX_INSTANCE_COUNT", 1_000)?;
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_component_instances(env_count("SPIN_WASMTIME_INSTANCE_COUNT", instances)?)
+        .total_memories(env_count("SPIN_WASMTIME_TOTAL_MEMORIES", instances)?)
+        .total_tables(env_count("SPIN_WASMTIME_TOTAL_TABLES", 2 * instances)?)
+        .total_stacks(env_count("SPIN_WASMTIME_TOTAL_STACKS", instances)?)
+        .total_core_instances(env_count(
+            "SPIN_WASMTIME_TOTAL_CORE_INSTANCES",
+            4 * instances,
+        )?)
+        .table_elements(100_000)
+        .max_component_instance_size(10 * MB)
+        .max_core_instance_size(10 * MB)
+        .max_core_instances_per_component(200)
+        .max_tables_per_component(64)
+        .max_memories_per_component(32)
+        .max_tables_per_module(2)
+        .max_memories_per_module(2)
+        .max_memory_size(4 << 30)
+        .linear_memory_keep_resident(2 * MB)
+        .table_keep_resident(MB / 2);
+    Ok(pool)
+}
+
+/// A count from the environment (Spin's tuning variables), or `default`.
+fn env_count(name: &str, default: u32) -> Result<u32> {
+    match std::env::var(name) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .with_context(|| format!("{name}={text} is not a count")),
+        Err(_) => Ok(default),
+    }
 }
 
 /// A linker with the WASI 0.2 and 0.3 interfaces, `wasi:http` and `spin:variables`.

@@ -200,3 +200,27 @@ async fn timeout_returns_the_result_when_the_call_wins() {
     assert_eq!(body["result"]["delay_ms"], 100);
     assert!(ms(&body, "elapsed_ms") < 0.5 * 2000.0);
 }
+
+#[tokio::test]
+async fn a_thousand_calls_fan_out_without_a_failure() {
+    // The most tasks a request may start: every call must get an upstream instance
+    // (devhost once ran out of pooled core instances here, as Spin's sizes avoid).
+    let body = demo("gather?n=1000&delay_ms=200&return_exceptions=true").await;
+    let outcomes = outcomes(&body);
+    let failed = outcomes.iter().filter(|o| *o != "ok").count();
+    assert_eq!(
+        failed,
+        0,
+        "{failed} of 1000 calls failed: {:?}",
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r.get("error").is_some())
+    );
+    let elapsed = ms(&body, "elapsed_ms");
+    assert!(
+        elapsed < 5.0 * 200.0,
+        "1000 x 200 ms overlapped in {elapsed} ms"
+    );
+}
