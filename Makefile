@@ -13,7 +13,7 @@ P2_FIXTURES   = probe2
 FIXTURES    = probe
 DEVHOST     = target/debug/devhost
 
-.PHONY: build build-fixtures devhost up test fmt lint clean wasm-target
+.PHONY: build build-fixtures devhost up test bench fmt lint clean wasm-target
 
 wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -43,6 +43,15 @@ up: build
 ## test: formatting, lints, unit tests, and the integration suite against devhost
 test: build build-fixtures lint
 	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES) $(P2_FIXTURES))
+
+## bench: devhost (and Spin, if installed) against an aiohttp peer; writes bench/results.md
+BENCH_VENV ?= target/bench-venv
+bench: build
+	$(CARGO) build --profile host -p devhost
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
+	DEVHOST=target/host/devhost $(BENCH_VENV)/bin/python bench/run.py
 
 fmt:
 	$(CARGO) fmt --all

@@ -187,7 +187,7 @@ impl Devhost {
             }
         }
 
-        let listener = TcpListener::bind(options.listen).await.map_err(|error| {
+        let listener = listen(options.listen).map_err(|error| {
             if error.kind() == std::io::ErrorKind::AddrInUse {
                 anyhow::anyhow!("{} is already in use: stop whatever serves there, or pass --listen with another address", options.listen)
             } else {
@@ -274,6 +274,21 @@ fn read_dotenv(path: &std::path::Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Binds `addr` with a deep accept queue: a burst of thousands of connections
+/// (the bench opens 2000 at once) would otherwise overflow tokio's default of
+/// 1024, and each dropped SYN costs its client a one-second retransmit. The
+/// kernel caps the depth at `net.core.somaxconn`.
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(8192)
+}
+
 async fn accept_loop(
     listener: TcpListener,
     core: Arc<AppCore>,
@@ -294,30 +309,31 @@ async fn accept_loop(
         let _ = stream.set_nodelay(true);
         let core = core.clone();
         let mut stop = shutdown.clone();
-        connections
-            .0
-            .lock()
-            .expect("tracker lock")
-            .spawn(async move {
-                let service = service_fn(move |request| {
-                    let core = core.clone();
-                    async move { serve_one(&core, request, client).await }
-                });
-                let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                let connection = builder.serve_connection(TokioIo::new(stream), service);
-                tokio::pin!(connection);
-                tokio::select! {
-                    result = connection.as_mut() => {
-                        if let Err(error) = result {
-                            tracing::debug!("connection from {client} ended: {error}");
-                        }
-                    }
-                    _ = stop.changed() => {
-                        connection.as_mut().graceful_shutdown();
-                        let _ = connection.await;
+        let mut open = connections.0.lock().expect("tracker lock");
+        // A JoinSet keeps finished tasks until they are joined: reap them, or a
+        // long-running devhost would hold one entry per connection it ever served.
+        while open.try_join_next().is_some() {}
+        open.spawn(async move {
+            let service = service_fn(move |request| {
+                let core = core.clone();
+                async move { serve_one(&core, request, client).await }
+            });
+            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                result = connection.as_mut() => {
+                    if let Err(error) = result {
+                        tracing::debug!("connection from {client} ended: {error}");
                     }
                 }
-            });
+                _ = stop.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+        drop(open);
     }
     drop(listener);
     let mut tasks = std::mem::take(&mut *connections.0.lock().expect("tracker lock"));

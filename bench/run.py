@@ -1,0 +1,228 @@
+"""`make bench`: devhost (and Spin, when installed) against an aiohttp peer, side by
+side on this machine, in one run. Prints a markdown table and writes it to
+bench/results.md.
+
+Run through `make bench`, which builds everything and provides a virtualenv with
+aiohttp (from PyPI) and wrk (from Debian).
+"""
+
+import asyncio
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVHOST = Path(os.environ.get("DEVHOST", ROOT / "target" / "host" / "devhost"))
+WASM_DIR = ROOT / "target" / "wasm32-wasip2" / "release"
+FANOUT = [10, 100, 1000]
+FANOUT_DELAY_MS = 200
+BURST = 2000
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url, timeout=60):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read()
+
+
+def wait_ready(url, process, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+        try:
+            get(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+class Server:
+    """A server under test: a name, a base URL and the process behind it."""
+
+    def __init__(self, name, command, port, env=None):
+        self.name = name
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_ready(f"{self.base}/hello?delay_ms=0", self.process)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def fanout_ratio(server, n):
+    """Median over 3 runs of elapsed / ideal for a gather of n upstream calls."""
+    ratios = []
+    for _ in range(3):
+        body = json.loads(get(f"{server.base}/demo/gather?n={n}&delay_ms={FANOUT_DELAY_MS}"))
+        ratios.append(body["elapsed_ms"] / FANOUT_DELAY_MS)
+    return statistics.median(ratios)
+
+
+def wrk(server):
+    """Requests/s and p50/p99 latency (ms) of /hello?delay_ms=0 with wrk."""
+    output = subprocess.run(
+        ["wrk", "-t2", "-c64", "-d5s", "--latency", f"{server.base}/hello?delay_ms=0"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(label):
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    return rps, percentile("50"), percentile("99")
+
+
+async def burst(server):
+    """Wall time (ms) for BURST concurrent /hello?delay_ms=1000."""
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        async def one():
+            async with session.get(f"{server.base}/hello?delay_ms=1000") as response:
+                await response.read()
+                return response.status
+
+        started = time.monotonic()
+        statuses = await asyncio.gather(*(one() for _ in range(BURST)))
+        elapsed = (time.monotonic() - started) * 1000
+    bad = sum(status != 200 for status in statuses)
+    if bad:
+        raise RuntimeError(f"{server.name}: {bad} of {BURST} requests failed")
+    return elapsed
+
+
+def devhost_first_answer(cache_dir):
+    """Seconds from starting devhost to its first answer, without or with the cache."""
+    port = free_port()
+    flags = ["--cache-dir", cache_dir] if cache_dir else ["--no-cache"]
+    started = time.monotonic()
+    server = Server("devhost", [str(DEVHOST), "--listen", f"127.0.0.1:{port}", "--quiet", *flags], port)
+    elapsed = time.monotonic() - started
+    server.stop()
+    return elapsed
+
+
+def wasm_sizes():
+    manifest = (ROOT / "spin.toml").read_text()
+    files = sorted(set(re.findall(r'source = "target/wasm32-wasip2/release/([\w-]+\.wasm)"', manifest)))
+    return [(name, (WASM_DIR / name).stat().st_size) for name in files]
+
+
+def spin_server():
+    if not shutil.which("spin"):
+        return None
+    port = free_port()
+    return Server("spin", ["spin", "up", "--listen", f"127.0.0.1:{port}"], port)
+
+
+def main():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+    peer_port, devhost_port = free_port(), free_port()
+    peer = Server("aiohttp", [sys.executable, str(ROOT / "bench" / "peer.py"), str(peer_port)], peer_port)
+    devhost = Server("devhost", [str(DEVHOST), "--listen", f"127.0.0.1:{devhost_port}", "--quiet"], devhost_port)
+    servers = [devhost, peer]
+    spin = spin_server()
+    if spin:
+        servers.insert(1, spin)
+    ours = [s for s in servers if s is not peer]
+    rows = []
+    try:
+        # Warm-up: instances, caches, connection pools.
+        for server in servers:
+            fanout_ratio(server, 100)
+        for n in FANOUT:
+            ratios = {s.name: fanout_ratio(s, n) for s in servers}
+            rows.append((f"gather n={n} x {FANOUT_DELAY_MS} ms: elapsed / ideal",
+                         {k: f"{v:.3f}" for k, v in ratios.items()},
+                         {s.name: f"{ratios[s.name] / ratios['aiohttp']:.2f}" for s in ours}))
+        # wrk, alternated: ours, peer, ours, peer.
+        results = {s.name: [] for s in servers}
+        for _ in range(2):
+            for server in servers:
+                results[server.name].append(wrk(server))
+        best = {name: max(runs) for name, runs in results.items()}
+        rows.append(("/hello?delay_ms=0 requests/s (wrk -t2 -c64 -d5s)",
+                     {k: f"{v[0]:.0f}" for k, v in best.items()},
+                     {s.name: f"{best[s.name][0] / best['aiohttp'][0]:.2f}" for s in ours}))
+        for index, label in [(1, "p50"), (2, "p99")]:
+            rows.append((f"/hello?delay_ms=0 {label} latency (ms)",
+                         {k: f"{v[index]:.2f}" for k, v in best.items()},
+                         {s.name: f"{best[s.name][index] / best['aiohttp'][index]:.2f}" for s in ours}))
+        walls = {}
+        for server in servers:
+            walls[server.name] = asyncio.run(burst(server))
+        rows.append((f"{BURST} concurrent /hello?delay_ms=1000: wall time (ms)",
+                     {k: f"{v:.0f}" for k, v in walls.items()},
+                     {s.name: f"{walls[s.name] / walls['aiohttp']:.2f}" for s in ours}))
+    finally:
+        for server in servers:
+            server.stop()
+
+    with tempfile.TemporaryDirectory() as cache:
+        devhost_first_answer(cache)
+        cached = statistics.median(devhost_first_answer(cache) for _ in range(3))
+    cold = statistics.median(devhost_first_answer(None) for _ in range(3))
+    sizes = wasm_sizes()
+
+    names = [s.name for s in servers]
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
+        f"{os.cpu_count()} cores, {platform.system()} {platform.release()}; one run, side by side. "
+        "Ratios are ours / aiohttp (for latency and time, lower is better).",
+        "",
+        "| measure | " + " | ".join(names) + " | " + " | ".join(f"{s.name} / aiohttp" for s in ours) + " |",
+        "|---|" + "---|" * (len(names) + len(ours)),
+    ]
+    for label, values, ratios in rows:
+        lines.append(f"| {label} | " + " | ".join(values[n] for n in names) + " | "
+                     + " | ".join(ratios[s.name] for s in ours) + " |")
+    lines += [
+        "",
+        "| devhost start to first answer | seconds |",
+        "|---|---|",
+        f"| cold (--no-cache), median of 3 | {cold:.2f} |",
+        f"| compile cache, median of 3 | {cached:.2f} |",
+        f"| cold / cached | {cold / cached:.1f}x |",
+        "",
+        "| component (.wasm, release) | bytes |",
+        "|---|---|",
+    ]
+    lines += [f"| {name} | {size:,} |" for name, size in sizes]
+    lines.append(f"| total ({len(sizes)} files) | {sum(size for _, size in sizes):,} |")
+    table = "\n".join(lines) + "\n"
+    (ROOT / "bench" / "results.md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
