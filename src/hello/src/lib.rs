@@ -11,6 +11,7 @@ use common::{Query, Timeline, instance, text};
 use http::StatusCode;
 use serde_json::json;
 use spin_sdk::http::Request;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// The original slept one second.
@@ -128,18 +129,27 @@ fn name_from(request: &Request) -> Result<String, ApiError> {
 }
 
 fn page(greeting: &str) -> String {
-    let links: String = LINKS
-        .iter()
-        .map(|(href, what)| {
-            let href = text::html_escape(href);
-            format!(
-                "    <li><a href=\"{href}\">{href}</a>: {}</li>\n",
-                text::html_escape(what)
-            )
-        })
-        .collect();
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>spin-async-demo</title></head>\n<body>\n<h1>{}</h1>\n<p>Try next:</p>\n<ul>\n{links}</ul>\n</body>\n</html>\n",
-        text::html_escape(greeting)
+        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>spin-async-demo</title></head>\n<body>\n<h1>{}</h1>\n<p>Try next:</p>\n<ul>\n{}</ul>\n</body>\n</html>\n",
+        text::html_escape(greeting),
+        links_html()
     )
+}
+
+/// The list of links, escaped once per instance: it never changes, and an
+/// instance serves up to 128 requests.
+fn links_html() -> &'static str {
+    static LINKS_HTML: OnceLock<String> = OnceLock::new();
+    LINKS_HTML.get_or_init(|| {
+        LINKS
+            .iter()
+            .map(|(href, what)| {
+                let href = text::html_escape(href);
+                format!(
+                    "    <li><a href=\"{href}\">{href}</a>: {}</li>\n",
+                    text::html_escape(what)
+                )
+            })
+            .collect()
+    })
 }
