@@ -7,6 +7,7 @@ mod devhost_rules;
 mod echo;
 mod hello;
 mod messages;
+mod openapi;
 mod parity;
 mod pitfalls;
 mod tour;

@@ -1,0 +1,48 @@
+//! `/openapi.json` stays in step with spin.toml: every route is described.
+
+use integration_tests::{app_url, get_json, repo_root};
+
+#[tokio::test]
+async fn every_route_in_spin_toml_is_described() {
+    let (status, document) = get_json(&format!("{}/openapi.json", app_url())).await;
+    assert_eq!(status, 200);
+    assert_eq!(document["openapi"], "3.1.0");
+    let manifest = std::fs::read_to_string(repo_root().join("spin.toml")).unwrap();
+    let routes: Vec<String> = manifest
+        .lines()
+        .filter_map(|line| line.strip_prefix("route = \""))
+        .map(|route| route.trim_end_matches('"').to_owned())
+        .collect();
+    assert!(routes.len() >= 20, "{routes:?}");
+    for route in routes {
+        if route == "/..." {
+            continue; // the JSON 404 for everything else
+        }
+        let path = route
+            .split('/')
+            .map(|segment| match segment.strip_prefix(':') {
+                Some(name) => format!("{{{name}}}"),
+                None => segment.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let item = &document["paths"][&path];
+        assert!(item.is_object(), "{route} ({path}) is not in /openapi.json");
+        for (method, operation) in item.as_object().unwrap() {
+            assert!(
+                operation["responses"]["200"].is_object()
+                    || operation["responses"]["501"].is_object(),
+                "{method} {path} has no success answer"
+            );
+        }
+    }
+    // Every $ref points at a schema that exists.
+    let text = document.to_string();
+    for reference in text.split("\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(
+            document["components"]["schemas"][name].is_object(),
+            "missing schema {name}"
+        );
+    }
+}
