@@ -13,7 +13,7 @@ P2_FIXTURES   = probe2
 FIXTURES    = probe
 DEVHOST     = target/debug/devhost
 
-.PHONY: build build-fixtures devhost up test bench fmt lint clean wasm-target
+.PHONY: build build-fixtures devhost up test fuzz bench fmt lint clean wasm-target
 
 wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -43,6 +43,11 @@ up: build
 ## test: formatting, lints, unit tests, and the integration suite against devhost
 test: build build-fixtures lint
 	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES) $(P2_FIXTURES))
+	$(MAKE) fuzz
+
+## fuzz: schemathesis (PyPI, into target/fuzz-venv) against devhost from /openapi.json
+fuzz: build devhost
+	tests/fuzz/run.sh
 
 ## bench: devhost (and Spin, if installed) against an aiohttp peer; writes bench/results.md
 BENCH_VENV ?= target/bench-venv

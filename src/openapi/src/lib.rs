@@ -65,7 +65,7 @@ fn paths() -> Value {
                 int("bytes", 0, 1_048_576, "Filler bytes to add."),
                 text("id", 128, "A label echoed back."),
             ],
-            json_answer("#/components/schemas/UpstreamReply", &[400, 405]),
+            upstream_answers(),
         ),
     );
 
@@ -351,9 +351,19 @@ fn text(name: &str, max_length: u64, description: &str) -> Value {
             "schema": { "type": "string", "maxLength": max_length } })
 }
 
+/// A comma-separated list of 1 to 1000 integers from 0 to 30000.
 fn list(name: &str, description: &str) -> Value {
+    let item = "(30000|[12][0-9]{4}|[0-9]{1,4})";
     json!({ "name": name, "in": "query", "required": false, "description": description,
-            "schema": { "type": "string", "pattern": "^[0-9]{1,5}(,[0-9]{1,5}){0,999}$" } })
+            "schema": { "type": "string", "pattern": format!("^{item}(,{item}){{0,999}}$") } })
+}
+
+/// `/upstream` answers whatever `status` asks for, 5xx included, with its usual body.
+fn upstream_answers() -> Value {
+    let mut answers = json_answer("#/components/schemas/UpstreamReply", &[400, 405]);
+    answers["default"] = json!({ "description": "The status asked for", "content": { "application/json": { "schema": {
+        "oneOf": [{ "$ref": "#/components/schemas/UpstreamReply" }, { "$ref": "#/components/schemas/Error" }] } } } });
+    answers
 }
 
 fn flag(name: &str) -> Value {
