@@ -19,5 +19,5 @@ else
     devhost_pid=$!
 fi
 
-SCHEMATHESIS_HOOKS=tests.fuzz.hooks PYTHONPATH=. "$venv/bin/st" --config-file tests/fuzz/schemathesis.toml \
+SCHEMATHESIS_HOOKS=hooks PYTHONPATH=tests/fuzz "$venv/bin/st" --config-file tests/fuzz/schemathesis.toml \
     run "$base/openapi.json" --url "$base" --wait-for-schema 60 --no-color
