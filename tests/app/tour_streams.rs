@@ -19,7 +19,7 @@ fn with_what<'a>(lines: &'a [Line], what: &str) -> Vec<&'a Line> {
 
 #[tokio::test]
 async fn as_completed_streams_each_result_as_it_finishes() {
-    let lines = stream("as-completed?delays=1500,300,100").await;
+    let lines = stream("as-completed?delays=1500,600,100").await;
     assert_eq!(lines.len(), 4, "one line per task, then the summary");
     let completed = with_what(&lines, "completed");
     let order: Vec<&Value> = completed.iter().map(|l| &l.value["task"]).collect();
