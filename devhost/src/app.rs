@@ -3,6 +3,7 @@
 
 use crate::routes::{RouteMatch, Router};
 use crate::runtime::ComponentHandler;
+use crate::slow_clients::IdleTimeout;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
 use http_body_util::combinators::UnsyncBoxBody;
@@ -36,6 +37,8 @@ pub struct AppCore {
     pub(crate) router: Router,
     pub(crate) handlers: BTreeMap<String, ProxyHandler<ComponentHandler>>,
     pub(crate) local_addr: SocketAddr,
+    /// How long an incoming body may send nothing before it fails.
+    pub(crate) body_idle_timeout: std::time::Duration,
 }
 
 impl AppCore {
@@ -89,6 +92,10 @@ impl AppCore {
         let body = body
             .map_err(|error| handler::ErrorCode::from(ErrorCode::from_hyper_request_error(error)))
             .boxed_unsync();
+        let body = IdleTimeout::new(body, self.body_idle_timeout, || {
+            handler::ErrorCode::from(ErrorCode::ConnectionReadTimeout)
+        })
+        .boxed_unsync();
         Ok(self
             .invoke(&component, Request::from_parts(parts, body))
             .await)

@@ -14,6 +14,7 @@ pub mod outbound;
 pub mod routes;
 pub mod runtime;
 pub mod server;
+pub mod slow_clients;
 pub mod variables;
 
 pub use server::{Devhost, Options};

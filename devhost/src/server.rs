@@ -72,6 +72,22 @@ pub struct Options {
     /// Do not print the start-up banner.
     #[arg(long)]
     pub quiet: bool,
+
+    /// Close a connection whose request headers take longer than this to arrive
+    /// (devhost's own guard against slow clients).
+    #[arg(long, default_value = "30s", value_parser = parse_plain_duration)]
+    pub header_timeout: Duration,
+
+    /// Fail a request body that sends nothing for this long.
+    #[arg(long, default_value = "30s", value_parser = parse_plain_duration)]
+    pub body_idle_timeout: Duration,
+}
+
+fn parse_plain_duration(text: &str) -> Result<Duration, String> {
+    if text.contains("..") {
+        return Err(format!("expected one duration, not a range: '{text}'"));
+    }
+    Ok(runtime::parse_duration(text)?.0.start)
 }
 
 fn parse_key_value(text: &str) -> Result<(String, String), String> {
@@ -214,10 +230,12 @@ impl Devhost {
                 })
                 .collect(),
             local_addr: addr,
+            body_idle_timeout: options.body_idle_timeout,
         });
         let banner = banner(&core, addr);
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let serving = tokio::spawn(accept_loop(listener, core, shutdown_rx));
+        let header_timeout = options.header_timeout;
+        let serving = tokio::spawn(accept_loop(listener, core, shutdown_rx, header_timeout));
         Ok(Self {
             addr,
             banner,
@@ -293,6 +311,7 @@ async fn accept_loop(
     listener: TcpListener,
     core: Arc<AppCore>,
     mut shutdown: watch::Receiver<bool>,
+    header_timeout: Duration,
 ) {
     let connections = Connections::default();
     loop {
@@ -318,7 +337,11 @@ async fn accept_loop(
                 let core = core.clone();
                 async move { serve_one(&core, request, client).await }
             });
-            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout);
             let connection = builder.serve_connection(TokioIo::new(stream), service);
             tokio::pin!(connection);
             tokio::select! {

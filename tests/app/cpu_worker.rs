@@ -12,6 +12,15 @@ fn url(query: &str) -> String {
     format!("{}/cpu-worker{query}", app_url())
 }
 
+/// On a devhost of its own: seconds of CPU work hold its threads, which on the
+/// shared devhost would stall other tests' requests.
+fn heavy_url(query: &str) -> String {
+    format!(
+        "{}/cpu-worker{query}",
+        integration_tests::isolated_app_url()
+    )
+}
+
 #[tokio::test]
 async fn burns_cpu_for_the_time_asked() {
     let response = client()
@@ -119,7 +128,7 @@ async fn four_concurrent_jobs_overlap() {
     const N: usize = 4;
     const WORK_MS: f64 = 400.0;
     let _turn = CPU_HEAVY.lock().await;
-    let url = url("?work_ms=400");
+    let url = heavy_url("?work_ms=400");
     // One after another: 1600 ms. Two cores run two at a time: about 800 ms. A
     // request that arrives while every host thread is busy in Wasm can wait for one
     // to come free (tokio looks for new connections between tasks; Spin shares
@@ -157,7 +166,7 @@ async fn fixed_work_runs_in_parallel() {
     }
     const N: usize = 4;
     let _turn = CPU_HEAVY.lock().await;
-    let url = url("?iterations=200000000");
+    let url = heavy_url("?iterations=200000000");
     let job = || async {
         let (status, body) = get_json(&url).await;
         assert_eq!(status, 200, "{body}");

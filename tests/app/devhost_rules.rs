@@ -267,3 +267,58 @@ async fn wasi_0_2_components_get_an_instance_each_and_the_same_outbound_rules() 
     let (status, bad) = get_json(&format!("{}/probe2?outbound=ftp", fixture())).await;
     assert_eq!(status, 400, "{bad}");
 }
+
+#[tokio::test]
+async fn slow_clients_cannot_hold_devhost() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if needs_in_process_devhost("slow_clients_cannot_hold_devhost") {
+        return;
+    }
+    let manifest = repo_root().join("spin.toml");
+    let base = devhost_url(&[
+        "--from",
+        manifest.to_str().unwrap(),
+        "--header-timeout",
+        "300ms",
+        "--body-idle-timeout",
+        "300ms",
+    ]);
+    let authority = base.trim_start_matches("http://").to_owned();
+    let read_all = |mut stream: tokio::net::TcpStream| async move {
+        let mut seen = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut seen)).await;
+        seen
+    };
+
+    // Headers that never finish: the connection is closed after the header timeout.
+    let mut stream = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    stream
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let _ = read_all(stream).await;
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(3),
+        "a stalled header held the connection {waited:?}"
+    );
+
+    // A body that stops: the component sees the upload fail and the response ends.
+    let mut stream = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    let head = format!(
+        "POST /echo HTTP/1.1\r\nHost: {authority}\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nAda\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let seen = read_all(stream).await;
+    let text = String::from_utf8_lossy(&seen);
+    assert!(text.contains("Hello, Ada"), "{text}");
+    assert!(text.contains("error: the upload broke off"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}

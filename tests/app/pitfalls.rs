@@ -1,6 +1,6 @@
 //! The pitfalls: a blocking call stalls its instance (and only its instance).
 
-use crate::tour::{demo, ms};
+use crate::tour::{demo_isolated, ms};
 use integration_tests::{
     app_url, devhost_url, get_json, isolated_app_url, needs_in_process_devhost, repo_root,
 };
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn blocking_sleeps_add_up_and_async_sleeps_overlap() {
-    let body = demo("blocking?n=3&delay_ms=300&mode=both").await;
+    let body = demo_isolated("blocking?n=3&delay_ms=300&mode=both").await;
     let blocking = body["runs"]["blocking"]["elapsed_ms"].as_f64().unwrap();
     let overlapped = body["runs"]["async"]["elapsed_ms"].as_f64().unwrap();
     assert!(blocking >= 0.8 * 3.0 * 300.0, "blocking: {blocking} ms");
@@ -174,7 +174,7 @@ async fn cpu_work_inline_takes_turns_and_offloaded_runs_in_parallel() {
     // then; the speed-up must show in one of three runs.
     let mut speedups = Vec::new();
     for _ in 0..3 {
-        let body = demo("cpu?n=4&work_ms=250&mode=both").await;
+        let body = demo_isolated("cpu?n=4&work_ms=250&mode=both").await;
         // Inline: one thread, so the four tasks ran strictly one after another.
         for task in 1..4 {
             let started = body["tasks"][task]["started_ms"].as_f64().unwrap();

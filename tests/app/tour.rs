@@ -7,7 +7,18 @@ use serde_json::Value;
 
 /// GET `/demo/{path}`, asserting a 200 JSON report for that demo.
 pub async fn demo(path: &str) -> Value {
-    let url = format!("{}/demo/{path}", app_url());
+    demo_at(&app_url(), path).await
+}
+
+/// [`demo`] on a devhost of its own, for demos that hold a thread for a long time
+/// (CPU work, blocking sleeps): on the shared devhost they would stall other
+/// tests' requests and upset their timing.
+pub async fn demo_isolated(path: &str) -> Value {
+    demo_at(&integration_tests::isolated_app_url(), path).await
+}
+
+async fn demo_at(base: &str, path: &str) -> Value {
+    let url = format!("{base}/demo/{path}");
     let (status, body) = get_json(&url).await;
     assert_eq!(status, 200, "GET {url}: {body}");
     let name = path.split('?').next().unwrap();

@@ -1,10 +1,10 @@
 //! The asyncio tour, part 2: cancel, future, event-loop.
 
-use crate::tour::{demo, ms, outcomes, task_ms};
+use crate::tour::{demo, demo_isolated, ms, outcomes, task_ms};
 
 #[tokio::test]
 async fn cancel_waits_for_the_await_point_after_a_cpu_step() {
-    let body = demo("cancel?cpu_ms=400&cancel_after_ms=50&delay_ms=1500").await;
+    let body = demo_isolated("cancel?cpu_ms=400&cancel_after_ms=50&delay_ms=1500").await;
     assert_eq!(body["worker"]["cancel_returned"], true);
     assert_eq!(body["worker"]["outcome"], "cancelled");
     // The canceller was due at ~50 ms but could only run when the CPU step ended.
