@@ -322,3 +322,54 @@ async fn slow_clients_cannot_hold_devhost() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_trap_fails_the_requests_on_its_instance_and_the_next_request_works() {
+    use std::time::Duration;
+    if needs_in_process_devhost(
+        "a_trap_fails_the_requests_on_its_instance_and_the_next_request_works",
+    ) {
+        return;
+    }
+    let url = fixture_with(&["--idle-instance-timeout", "1s"]);
+    // Four requests sleep 800 ms on the probe; 100 ms in, a fifth traps at 200 ms.
+    let sleepers = (0..4).map(|_| {
+        let url = format!("{url}/probe/x?sleep_ms=800");
+        async move {
+            let response = integration_tests::client().get(&url).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+            (status, body["instance"]["id"].as_str().map(str::to_owned))
+        }
+    });
+    let trapper = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let response = integration_tests::client()
+            .get(format!("{url}/probe/x?sleep_ms=200&trap=true"))
+            .send()
+            .await
+            .unwrap();
+        (
+            response.status().as_u16(),
+            response.bytes().await.unwrap().len(),
+        )
+    };
+    let (sleepers, trapped) = tokio::join!(join_all(sleepers), trapper);
+    assert_eq!(
+        trapped,
+        (500, 0),
+        "a trap answers 500 with an empty body, as in Spin"
+    );
+    let failed = sleepers.iter().filter(|(status, _)| *status == 500).count();
+    let survivors: HashSet<_> = sleepers.iter().filter_map(|(_, id)| id.clone()).collect();
+    eprintln!("a trap took down {failed} of 4 concurrent requests; survivors ran on {survivors:?}");
+    // Which requests shared the trapping instance is the dispatcher's choice; the
+    // ones that did fail with it, the others answer normally.
+    for (status, id) in &sleepers {
+        assert!(matches!(status, 200 | 500), "{status}");
+        assert_eq!(*status == 200, id.is_some());
+    }
+    // The next request gets a working instance.
+    let (status, body) = get_json(&format!("{url}/probe/x")).await;
+    assert_eq!(status, 200, "{body}");
+}

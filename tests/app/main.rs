@@ -5,6 +5,7 @@ mod concurrency;
 mod cpu_worker;
 mod devhost_rules;
 mod echo;
+mod faults;
 mod hello;
 mod messages;
 mod openapi;

@@ -9,12 +9,14 @@
 
 use bytes::Bytes;
 use common::reply::{self, ApiError, Reply};
+use common::task;
 use common::text::percent_decode;
 use common::upstream::{self, UpstreamError};
 use http::StatusCode;
 use http_body_util::{BodyExt, Limited};
 use serde_json::{Value, json};
 use spin_sdk::http::{Method, Request};
+use std::time::Duration;
 
 const MAX_BODY_BYTES: usize = 64 * 1024;
 const MAX_MESSAGE_CHARS: usize = 4000;
@@ -52,8 +54,15 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     .map_err(|_| {
         ApiError::service_unavailable("the Spin variable llm_base_url is not a valid URL")
     })?;
-    let (status, body) = upstream::send(outgoing)
+    let limit = Duration::from_millis(timeout_ms().await?);
+    let (status, body) = task::timeout(limit, upstream::send(outgoing))
         .await
+        .map_err(|task::TimedOut| {
+            ApiError::bad_gateway(format!(
+                "the LLM API did not answer within {} ms",
+                limit.as_millis()
+            ))
+        })?
         .map_err(|error| match error {
             UpstreamError::Unreachable(why) => {
                 ApiError::bad_gateway(format!("cannot reach the LLM API: {why}"))
@@ -131,6 +140,16 @@ fn form_field(form: &str, name: &str) -> Option<String> {
         .filter_map(|pair| pair.split_once('='))
         .find(|(key, _)| percent_decode(key, true) == name)
         .map(|(_, value)| percent_decode(value, true))
+}
+
+/// `llm_timeout_ms`: how long to wait for the model's answer.
+async fn timeout_ms() -> Result<u64, ApiError> {
+    let text = setting("llm_timeout_ms").await?;
+    text.trim().parse().map_err(|_| {
+        ApiError::service_unavailable(format!(
+            "the Spin variable 'llm_timeout_ms' must be a number of ms; it is '{text}'"
+        ))
+    })
 }
 
 async fn setting(name: &str) -> Result<String, ApiError> {

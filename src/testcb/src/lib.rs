@@ -15,7 +15,7 @@
 
 use common::ndjson;
 use common::reply::{self, ApiError, Reply};
-use common::upstream;
+use common::upstream::{self, UpstreamError};
 use common::{Query, Timeline, task};
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -34,8 +34,9 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
     let delay_ms = match delay_ms {
         Some(ms) => ms,
-        None => configured_delay_ms().await?,
+        None => number_setting("testcb_delay_ms").await?,
     };
+    let fetch_timeout = Duration::from_millis(number_setting("testcb_timeout_ms").await?);
     let url = format!(
         "{}{}",
         setting("testcb_origin").await?,
@@ -63,7 +64,14 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
                 callback(timeline.now_ms());
             });
 
-            match upstream::get(&url).await {
+            match task::timeout(fetch_timeout, upstream::get(&url))
+                .await
+                .unwrap_or_else(|task::TimedOut| {
+                    Err(UpstreamError::Unreachable(format!(
+                        "no answer within {} ms",
+                        fetch_timeout.as_millis()
+                    )))
+                }) {
                 Ok((status, body)) => {
                     lines.send_bytes(format!("fetched ({status}, {} ms): ", timeline.now_ms()));
                     let ends_its_line = body.ends_with(b"\n");
@@ -89,12 +97,13 @@ async fn setting(name: &str) -> Result<String, ApiError> {
     })
 }
 
-async fn configured_delay_ms() -> Result<u64, ApiError> {
-    let text = setting("testcb_delay_ms").await?;
+/// A Spin variable holding a number of ms (0..=30000), or a 503 saying what is wrong.
+async fn number_setting(name: &str) -> Result<u64, ApiError> {
+    let text = setting(name).await?;
     match text.trim().parse::<u64>() {
         Ok(ms) if ms <= MAX_DELAY_MS => Ok(ms),
         _ => Err(ApiError::service_unavailable(format!(
-            "the Spin variable 'testcb_delay_ms' must be 0..={MAX_DELAY_MS}; it is '{text}'"
+            "the Spin variable '{name}' must be 0..={MAX_DELAY_MS}; it is '{text}'"
         ))),
     }
 }
