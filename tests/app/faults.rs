@@ -5,7 +5,7 @@
 
 use integration_tests::{client, devhost_url, needs_in_process_devhost, repo_root};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 
 #[derive(Clone, Copy)]
@@ -27,7 +27,7 @@ async fn faulty_server(fault: Fault) -> String {
             let _ = socket.read(&mut buffer).await;
             match fault {
                 Fault::Reset => {
-                    let _ = socket.set_linger(Some(Duration::ZERO));
+                    let _ = socket.set_zero_linger();
                     drop(socket);
                 }
                 Fault::Hang => held.push(socket),
