@@ -13,7 +13,7 @@ P2_FIXTURES   = probe2
 FIXTURES    = probe
 DEVHOST     = target/debug/devhost
 
-.PHONY: build build-fixtures devhost up test fuzz bench fmt lint clean wasm-target
+.PHONY: build build-fixtures devhost up test fuzz bench soak fmt lint clean wasm-target
 
 wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -57,6 +57,12 @@ bench: build
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
 	DEVHOST=target/host/devhost $(BENCH_VENV)/bin/python bench/run.py
+
+## soak: thousands of requests, hundreds at a time, against devhost: no errors, memory back near baseline
+soak: build devhost
+	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
+	$(BENCH_VENV)/bin/python bench/soak.py
 
 fmt:
 	$(CARGO) fmt --all
