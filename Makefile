@@ -41,7 +41,7 @@ up: build
 	fi
 
 ## test: formatting, lints, unit tests, and the integration suite against devhost
-test: build build-fixtures lint
+test: build build-fixtures devhost lint
 	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES) $(P2_FIXTURES))
 	$(MAKE) fuzz
 

@@ -11,6 +11,7 @@ mod messages;
 mod openapi;
 mod parity;
 mod pitfalls;
+mod security;
 mod tour;
 mod tour_contract;
 mod tour_control;

@@ -1,0 +1,207 @@
+//! Security: outbound requests go only where `allowed_outbound_hosts` allows,
+//! whatever a client puts in a Host header or a parameter, and redirects are not
+//! followed; secrets stay out of responses and logs.
+
+use integration_tests::{app_url, client, needs_in_process_devhost, repo_root};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// A loopback listener that counts connections: it must never be reached.
+async fn canary() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((_socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    (url, hits)
+}
+
+#[tokio::test]
+async fn urls_in_parameters_and_host_headers_reach_nothing() {
+    let (target, hits) = canary().await;
+    let encoded: String = target.replace(':', "%3A").replace('/', "%2F");
+    let base = app_url();
+    let attempts = [
+        format!("/demo/sequential?delays=1&transport={encoded}"),
+        format!("/demo/gather?delays=1&transport=self&id={encoded}"),
+        format!("/upstream?id={encoded}"),
+        format!("/testcb?delay_ms={encoded}"),
+        format!("/hello/{encoded}?delay_ms=0"),
+        format!("/demo/cpu?n=1&work_ms=1&mode=offload&transport={encoded}"),
+        format!("/asynctasks?delays={encoded}"),
+    ];
+    for path in &attempts {
+        let response = client().get(format!("{base}{path}")).send().await.unwrap();
+        assert!(
+            matches!(response.status().as_u16(), 200 | 400 | 404),
+            "{path}: {}",
+            response.status()
+        );
+    }
+    // A self request follows the app's own address, not the client's Host header.
+    let host = target.trim_start_matches("http://");
+    let response = client()
+        .get(format!("{base}/demo/sequential?delays=1&transport=self"))
+        .header("host", host)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["tasks"][0]["outcome"], "ok", "{body}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "a client-supplied address was reached"
+    );
+}
+
+/// A server that answers every request with a redirect to `location`.
+async fn redirector(location: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+            let reply = format!(
+                "HTTP/1.1 302 Found\r\nlocation: {location}/stolen\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    if needs_in_process_devhost("redirects_are_not_followed") {
+        return;
+    }
+    let (target, hits) = canary().await;
+    let origin = redirector(target).await;
+    let manifest = repo_root().join("spin.toml");
+    let base = integration_tests::devhost_url(&[
+        "--from",
+        manifest.to_str().unwrap(),
+        "--variable",
+        &format!("testcb_origin={origin}"),
+        "--variable",
+        "testcb_delay_ms=10",
+        "--variable",
+        &format!("llm_base_url={origin}"),
+        "--variable",
+        "llm_api_key=sk-redirect-test",
+    ]);
+    let text = client()
+        .get(format!("{base}/testcb"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("fetched (302"), "{text}");
+    let response = client()
+        .post(format!("{base}/messages"))
+        .form(&[("msg", "hi")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 502);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["upstream_status"], 302);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "a redirect was followed");
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_responses_and_logs() {
+    if needs_in_process_devhost("secrets_stay_out_of_responses_and_logs") {
+        return;
+    }
+    const KEY: &str = "sk-log-canary-7f3a9c";
+    let binary = repo_root().join("target/debug/devhost");
+    assert!(
+        binary.exists(),
+        "{} is missing: run `make devhost`",
+        binary.display()
+    );
+    let (refusing, _) = canary().await; // accepts, then drops: a broken upstream
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let mut devhost = Command::new(&binary)
+        .args(["--from", repo_root().join("spin.toml").to_str().unwrap()])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(["--variable", &format!("llm_api_key={KEY}")])
+        .args(["--variable", &format!("llm_base_url={refusing}")])
+        .args(["--variable", "llm_timeout_ms=300"])
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..200 {
+        if client()
+            .get(format!("{base}/hello?delay_ms=0"))
+            .send()
+            .await
+            .is_ok()
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(up, "devhost did not start");
+    let mut answers = String::new();
+    for form in [
+        vec![("msg", "hello")],
+        vec![("msg", "")],
+        vec![("other", KEY)],
+    ] {
+        let response = client()
+            .post(format!("{base}/messages"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        answers.push_str(&response.text().await.unwrap());
+    }
+    answers.push_str(
+        &client()
+            .get(format!("{base}/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let _ = devhost.kill();
+    let output = devhost.wait_with_output().unwrap();
+    let logs = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    assert!(
+        logs.contains("POST /messages"),
+        "the access log was not captured: {logs}"
+    );
+    assert!(
+        !answers.contains(KEY),
+        "a response carried the key: {answers}"
+    );
+    assert!(!logs.contains(KEY), "a log line carried the key");
+}
