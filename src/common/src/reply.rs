@@ -24,7 +24,8 @@ pub fn html(status: StatusCode, page: String) -> Reply {
     with_body(status, "text/html; charset=utf-8", page.into_bytes())
 }
 
-fn with_body(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Reply {
+/// A complete response with any content type.
+pub fn with_body(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Reply {
     let mut reply = http::Response::new(box_body(
         Full::new(Bytes::from(body)).map_err(|never| match never {}),
     ));

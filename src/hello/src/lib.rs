@@ -22,6 +22,10 @@ const MAX_NAME_CHARS: usize = 200;
 /// Where the page links to: the app's routes, for a visitor to try next.
 const LINKS: &[(&str, &str)] = &[
     (
+        "/ui/",
+        "the playground: run every demo and watch its timeline",
+    ),
+    (
         "/hello/Ada",
         "a greeting by name (add ?delay_ms=0 to skip the sleep)",
     ),

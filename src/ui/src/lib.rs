@@ -1,0 +1,44 @@
+//! `GET /ui/...`: the playground, a single page that runs every demo and draws its
+//! timeline (one bar per task, from `started_ms` to `finished_ms`).
+//!
+//! Not an asyncio idea itself, but the way to see them: the page calls the demo
+//! routes, reads streaming demos line by line, and draws as the lines arrive. Its
+//! three files are compiled into the component (`include_str!`), so it needs no
+//! `files` mount, no CDN and no build step.
+
+use common::reply::{self, ApiError, Reply};
+use spin_sdk::http::{Request, StatusCode};
+
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const STYLE_CSS: &str = include_str!("../assets/style.css");
+
+#[spin_sdk::http_service]
+async fn ui(request: Request) -> Reply {
+    reply::respond(serve(&request))
+}
+
+fn serve(request: &Request) -> Result<Reply, ApiError> {
+    reply::expect_get(request.method())?;
+    // Spin passes the part of the path after `/ui` in `spin-path-info`.
+    let rest = request
+        .headers()
+        .get("spin-path-info")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("/");
+    let (content_type, body) = match rest {
+        "" | "/" | "/index.html" => ("text/html; charset=utf-8", INDEX_HTML),
+        "/app.js" => ("text/javascript; charset=utf-8", APP_JS),
+        "/style.css" => ("text/css; charset=utf-8", STYLE_CSS),
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "no such file in the playground: /ui{rest}"
+            )));
+        }
+    };
+    Ok(reply::with_body(
+        StatusCode::OK,
+        content_type,
+        body.as_bytes().to_vec(),
+    ))
+}
