@@ -4,7 +4,7 @@
 CARGO      ?= cargo
 LISTEN     ?= 127.0.0.1:3000
 WASM_TARGET = wasm32-wasip2
-COMPONENTS  = hello upstream not-found echo ws asynctasks testcb messages openapi \
+COMPONENTS  = hello upstream not-found echo ws asynctasks testcb messages openapi ui \
               demo-sequential demo-tasks demo-gather demo-wait demo-as-completed demo-timeout demo-cancel demo-shield demo-future demo-event-loop demo-blocking demo-cpu
 # WASI 0.2 components are built on their own: built together with the others, cargo
 # would unify features and hand them the spin-sdk 7 half of `common`.
