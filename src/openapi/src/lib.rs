@@ -324,6 +324,17 @@ fn paths() -> Value {
     } }),
     );
     add(
+        "/ui/".into(),
+        get(
+            "The playground page (also /ui/app.js and /ui/style.css)",
+            vec![],
+            json!({
+                "200": { "description": "HTML", "content": { "text/html": { "schema": { "type": "string" } } } },
+                "405": error_answer("Method not allowed."),
+            }),
+        ),
+    );
+    add(
         "/openapi.json".into(),
         get(
             "This document",
