@@ -202,7 +202,13 @@ function draw(run, msPerPx) {
     title.textContent = `task ${task.id}: ${task.label} — ${outcome}, ${start.toFixed(1)} to ${end.toFixed(1)} ms`;
     bar.append(title);
     svg.append(bar);
-    const label = svgElement("text", { x: Math.min(x(end) + 4, WIDTH - 150), y: TOP + row * ROW + 11 });
+    // The label goes after the bar, or before it when the bar reaches the edge.
+    const after = x(end) + 4 < WIDTH - 170;
+    const label = svgElement("text", {
+      x: after ? x(end) + 4 : Math.max(x(start) - 4, LEFT),
+      y: TOP + row * ROW + 11,
+      "text-anchor": after || x(start) < 170 ? "start" : "end",
+    });
     label.textContent = `${task.id}: ${task.label}`;
     svg.append(label);
   });
