@@ -40,14 +40,22 @@ up: build
 		$(CARGO) build -p devhost && $(DEVHOST) --listen $(LISTEN); \
 	fi
 
-## test: formatting, lints, unit tests, and the integration suite against devhost
+## test: formatting, lints, unit tests, the integration suite, the fuzzer and the browser test against devhost
 test: build build-fixtures devhost lint
 	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES) $(P2_FIXTURES))
 	$(MAKE) fuzz
+	$(MAKE) browser
 
 ## fuzz: schemathesis (PyPI, into target/fuzz-venv) against devhost from /openapi.json
 fuzz: build devhost
 	tests/fuzz/run.sh
+
+## browser: /ui/ in Debian's Chromium (apt), driven by playwright-core (npm; it downloads no browser)
+.PHONY: browser
+browser: build devhost
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json || (cd tests/browser && npm ci --no-audit --no-fund)
+	node tests/browser/ui.spec.mjs
 
 ## bench: devhost (and Spin, if installed) against an aiohttp peer; writes bench/results.md
 BENCH_VENV ?= target/bench-venv

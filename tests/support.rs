@@ -181,3 +181,63 @@ pub async fn get_ndjson(url: &str) -> (u16, Vec<Line>) {
     assert!(pending.is_empty(), "GET {url}: the stream ended mid-line");
     (status, lines)
 }
+
+/// Reads one whole HTTP/1.1 request from `stream`: its head (request line and
+/// headers) and its body, by Content-Length or chunked. For the small test servers
+/// that stand in for outside hosts; `None` if the peer goes away first.
+pub async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(String, Vec<u8>)> {
+    use tokio::io::AsyncReadExt;
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 8192];
+    let head_end = loop {
+        if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+        let read = stream.read(&mut buffer).await.ok().filter(|&n| n > 0)?;
+        request.extend_from_slice(&buffer[..read]);
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).into_owned();
+    let lower = head.to_ascii_lowercase();
+    let chunked = lower.contains("transfer-encoding: chunked");
+    let length = lower
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|value| value.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    loop {
+        let body = &request[head_end..];
+        let complete = if chunked {
+            body.ends_with(b"0\r\n\r\n")
+        } else {
+            body.len() >= length
+        };
+        if complete {
+            break;
+        }
+        let read = stream.read(&mut buffer).await.ok().filter(|&n| n > 0)?;
+        request.extend_from_slice(&buffer[..read]);
+    }
+    let body = &request[head_end..];
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_vec()
+    };
+    Some((head, body))
+}
+
+/// Decodes a chunked body (`size\r\ndata\r\n ... 0\r\n\r\n`).
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut payload = Vec::new();
+    while let Some(line_end) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size_text = String::from_utf8_lossy(&rest[..line_end]);
+        let size = usize::from_str_radix(size_text.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = line_end + 2;
+        payload.extend_from_slice(&rest[start..(start + size).min(rest.len())]);
+        rest = &rest[(start + size + 2).min(rest.len())..];
+    }
+    payload
+}

@@ -1,10 +1,12 @@
 //! `POST /messages` against a small OpenAI-compatible stand-in on loopback: the
 //! stand-in records what it was sent and answers a canned completion or an error.
 
-use integration_tests::{app_url, client, devhost_url, needs_in_process_devhost, repo_root};
+use integration_tests::{
+    app_url, client, devhost_url, needs_in_process_devhost, read_request, repo_root,
+};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 const KEY: &str = "sk-test-d0-not-leak-42";
@@ -23,43 +25,8 @@ async fn stand_in(status: u16) -> (String, Seen) {
         while let Ok((mut socket, _)) = listener.accept().await {
             let record = record.clone();
             tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 8192];
-                let (head_end, length, chunked) = loop {
-                    let read = socket.read(&mut buffer).await.unwrap_or(0);
-                    if read == 0 {
-                        return;
-                    }
-                    request.extend_from_slice(&buffer[..read]);
-                    if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|line| line.strip_prefix("content-length:"))
-                            .and_then(|value| value.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        break (end + 4, length, head.contains("transfer-encoding: chunked"));
-                    }
-                };
-                let complete = |request: &[u8]| {
-                    if chunked {
-                        request[head_end..].ends_with(b"0\r\n\r\n")
-                    } else {
-                        request.len() >= head_end + length
-                    }
-                };
-                while !complete(&request) {
-                    let read = socket.read(&mut buffer).await.unwrap_or(0);
-                    if read == 0 {
-                        break;
-                    }
-                    request.extend_from_slice(&buffer[..read]);
-                }
-                let head = String::from_utf8_lossy(&request[..head_end]).into_owned();
-                let payload = if chunked {
-                    dechunk(&request[head_end..])
-                } else {
-                    request[head_end..].to_vec()
+                let Some((head, payload)) = read_request(&mut socket).await else {
+                    return;
                 };
                 let authorization = head
                     .lines()
@@ -95,22 +62,6 @@ async fn stand_in(status: u16) -> (String, Seen) {
         }
     });
     (url, seen)
-}
-
-/// Decodes a chunked body (`size\r\ndata\r\n ... 0\r\n\r\n`).
-fn dechunk(mut rest: &[u8]) -> Vec<u8> {
-    let mut payload = Vec::new();
-    while let Some(line_end) = rest.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..line_end]).trim(), 16)
-            .unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        let start = line_end + 2;
-        payload.extend_from_slice(&rest[start..(start + size).min(rest.len())]);
-        rest = &rest[(start + size + 2).min(rest.len())..];
-    }
-    payload
 }
 
 /// The app under devhost with the LLM variables pointing at `stand_in_url`.

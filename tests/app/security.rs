@@ -2,12 +2,12 @@
 //! whatever a client puts in a Host header or a parameter, and redirects are not
 //! followed; secrets stay out of responses and logs.
 
-use integration_tests::{app_url, client, needs_in_process_devhost, repo_root};
+use integration_tests::{app_url, client, needs_in_process_devhost, read_request, repo_root};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 /// A loopback listener that counts connections: it must never be reached.
@@ -71,8 +71,9 @@ async fn redirector(location: String) -> String {
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buffer = [0u8; 4096];
-            let _ = socket.read(&mut buffer).await;
+            // Read all of it, body included: closing on unread bytes would reset
+            // the connection, and the client would see a failure, not a redirect.
+            let _ = read_request(&mut socket).await;
             let reply = format!(
                 "HTTP/1.1 302 Found\r\nlocation: {location}/stolen\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
             );

@@ -1,0 +1,493 @@
+#!/usr/bin/env node
+// The playground at /ui/ in a real browser: Debian's Chromium (/usr/bin/chromium)
+// driven by playwright-core, which downloads no browser of its own.
+//
+//   node tests/browser/ui.spec.mjs                      # starts target/debug/devhost itself
+//   APP_URL=http://127.0.0.1:3000 node tests/browser/ui.spec.mjs   # any running app
+//
+// Needs `make build devhost` first (`make browser` does the rest). Each check drives
+// the page as a person would (pick a demo, fill its form, press Run) and reads only
+// the page's DOM contract: select#demo, form#params, button#run, #status, #error,
+// svg.timeline[data-slot] > rect.bar[data-task][data-start][data-end].outcome-*,
+// line.marker-*, pre#python, pre#rust, input#compare, select#demo-b, form#params-b.
+// It saves target/ui-screenshot.png, prints one line per check and a closing
+// "browser: N passed, N failed", and exits non-zero on any failure. devhost and
+// Chromium are always stopped.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const DEVHOST = path.join(ROOT, 'target/debug/devhost');
+const SCREENSHOT = path.join(ROOT, 'target/ui-screenshot.png');
+const RUN_TIMEOUT_MS = 30_000; // one demo run, from the click to #status done
+const WATCHDOG_MS = 240_000; // the whole test
+const DEMOS = ['sequential', 'tasks', 'gather', 'wait', 'as-completed', 'timeout', 'cancel',
+    'shield', 'future', 'event-loop', 'blocking', 'cpu'];
+
+let devhost = null; // the child process, when this test started it
+let devhostLog = '';
+let browser = null;
+let stopping = false; // a signal came: stop quietly
+
+class Failure extends Error {}
+function check(cond, message) {
+    if (!cond) throw new Failure(message);
+}
+
+// --- devhost ----------------------------------------------------------------------
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.unref();
+        srv.on('error', reject);
+        srv.listen(0, '127.0.0.1', () => {
+            const { port } = srv.address();
+            srv.close(() => resolve(port));
+        });
+    });
+}
+
+async function startDevhost() {
+    if (!fs.existsSync(DEVHOST)) {
+        throw new Failure(`${path.relative(ROOT, DEVHOST)} is missing: run \`make build devhost\` first (or set APP_URL)`);
+    }
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    devhost = spawn(DEVHOST, ['--listen', `127.0.0.1:${port}`, '--quiet'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk) => {
+        devhostLog = (devhostLog + chunk.toString()).slice(-20_000);
+    };
+    devhost.stdout.on('data', keep);
+    devhost.stderr.on('data', keep);
+    let exited = null;
+    devhost.on('exit', (code, signal) => {
+        exited = { code, signal };
+    });
+    const deadline = Date.now() + 120_000; // a cold compile cache on 2 cores takes a while
+    while (Date.now() < deadline) {
+        if (exited) {
+            throw new Failure(`devhost exited (code ${exited.code}, signal ${exited.signal}) before it answered:\n${devhostLog}`);
+        }
+        try {
+            const res = await fetch(`${base}/.well-known/spin/health`);
+            if (res.ok) return base;
+        } catch {
+            // not listening yet
+        }
+        await sleep(200);
+    }
+    throw new Failure(`devhost did not answer on ${base} within 120 s:\n${devhostLog}`);
+}
+
+async function stopDevhost() {
+    const child = devhost;
+    devhost = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await gone;
+    clearTimeout(timer);
+}
+
+async function cleanup() {
+    const b = browser;
+    browser = null;
+    if (b) await b.close().catch(() => {});
+    await stopDevhost();
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// --- the page ---------------------------------------------------------------------
+
+// Installed in the page after each load: a MutationObserver that logs, after every
+// DOM change, what #status reads and which bars each timeline holds. It shows what
+// polling can miss (a `running` that lasts 200 ms, bars drawn while streaming).
+function installRecorder() {
+    const snapshot = () => {
+        const bars = {};
+        for (const svg of document.querySelectorAll('svg.timeline')) {
+            bars[svg.dataset.slot] = [...svg.querySelectorAll('rect.bar')].map((rect) => {
+                const outcome = [...rect.classList].find((c) => c.startsWith('outcome-'));
+                return `${rect.getAttribute('data-task')}:${outcome ? outcome.slice(8) : '?'}`;
+            });
+        }
+        const status = document.querySelector('#status');
+        return { t: performance.now(), status: status ? status.textContent.trim() : null, bars };
+    };
+    window.__uiTest = { log: [snapshot()], snapshot };
+    new MutationObserver(() => window.__uiTest.log.push(snapshot()))
+        .observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
+}
+
+async function setParam(page, form, name, value) {
+    const input = page.locator(`${form} [name="${name}"]`);
+    const count = await input.count();
+    check(count === 1, `${form} should hold one input named "${name}", found ${count}`);
+    const kind = await input.evaluate((el) => (el.tagName === 'SELECT' ? 'select' : (el.type || '').toLowerCase()));
+    if (kind === 'checkbox') {
+        await input.setChecked(value === true || value === 'true' || value === '1');
+    } else if (kind === 'select') {
+        await input.selectOption(String(value));
+    } else {
+        await input.fill(String(value));
+    }
+}
+
+// Pick a demo in one slot and set its parameters; the form is rebuilt on change.
+async function pickDemo(page, slot, demo, params) {
+    const select = slot === 'a' ? '#demo' : '#demo-b';
+    const form = slot === 'a' ? 'form#params' : 'form#params-b';
+    await page.locator(select).selectOption(demo);
+    for (const name of Object.keys(params)) {
+        await page.locator(`${form} [name="${name}"]`).first()
+            .waitFor({ state: 'attached', timeout: 5_000 })
+            .catch(() => {
+                throw new Failure(`after choosing ${demo} in ${select}, ${form} has no input named "${name}"`);
+            });
+    }
+    for (const [name, value] of Object.entries(params)) await setParam(page, form, name, value);
+}
+
+// Press Run and wait until #status has read `running` and then `done` or `error`.
+async function run(page, what) {
+    await page.evaluate(() => {
+        window.__uiTest.log = [window.__uiTest.snapshot()];
+    });
+    const clicked = Date.now();
+    await page.locator('button#run').click();
+    try {
+        await page.waitForFunction(() => {
+            const log = window.__uiTest.log;
+            const i = log.findIndex((e) => e.status === 'running');
+            return i >= 0 && log.slice(i).some((e) => e.status === 'done' || e.status === 'error');
+        }, null, { timeout: RUN_TIMEOUT_MS, polling: 50 });
+    } catch {
+        const log = await page.evaluate(() => window.__uiTest.log.map((e) => e.status));
+        const seen = [...new Set(log)].map((s) => JSON.stringify(s)).join(' -> ');
+        throw new Failure(`${what}: #status should read "running" and then "done" or "error" within ${RUN_TIMEOUT_MS / 1000} s; it read ${seen}`);
+    }
+    const log = await page.evaluate(() => window.__uiTest.log);
+    const status = log[log.length - 1].status;
+    const error = ((await page.locator('#error').textContent()) || '').trim();
+    return { log, ms: Date.now() - clicked, status, error };
+}
+
+function expectDone(r, what) {
+    check(r.status === 'done', `${what}: #status should end "done", reads "${r.status}"${r.error ? `; #error reads ${JSON.stringify(r.error)}` : ''}`);
+}
+
+async function bars(page, slot) {
+    return page.$$eval(`svg.timeline[data-slot="${slot}"] rect.bar`, (rects) => rects.map((r) => ({
+        task: r.getAttribute('data-task'),
+        start: Number(r.getAttribute('data-start')),
+        end: Number(r.getAttribute('data-end')),
+        width: Number(r.getAttribute('width')),
+        outcome: ([...r.classList].find((c) => c.startsWith('outcome-')) || '').slice(8),
+    })));
+}
+
+function checkBars(list, what, count) {
+    check(list.length === count, `${what}: expected ${count} rect.bar, found ${list.length}`);
+    for (const b of list) {
+        check(b.task !== null && b.task !== '', `${what}: a bar has no data-task`);
+        check(Number.isFinite(b.start) && Number.isFinite(b.end) && b.end >= b.start,
+            `${what}: bar ${b.task} has data-start ${b.start} and data-end ${b.end}`);
+        check(Number.isFinite(b.width) && b.width >= 0, `${what}: bar ${b.task} has width ${b.width}`);
+        check(['ok', 'error', 'cancelled', 'timed_out', 'pending'].includes(b.outcome),
+            `${what}: bar ${b.task} has no outcome-<ok|error|cancelled|timed_out|pending> class (got "${b.outcome}")`);
+    }
+    return [...list].sort((x, y) => Number(x.task) - Number(y.task));
+}
+
+const fmt = (list) => list.map((b) => `#${b.task} ${b.outcome} ${b.start}..${b.end} w=${b.width.toFixed(1)}`).join('; ');
+
+async function markerCount(page, slot, kind) {
+    return page.locator(`svg.timeline[data-slot="${slot}"] line.marker-${kind}`).count();
+}
+
+async function checkSnippets(page, what, python, rust) {
+    const py = (await page.locator('pre#python').textContent()) || '';
+    const rs = (await page.locator('pre#rust').textContent()) || '';
+    check(py.includes(python), `${what}: pre#python should show the snippet (with "${python}"), got ${JSON.stringify(py.slice(0, 120))}`);
+    check(rs.includes(rust), `${what}: pre#rust should show the snippet (with "${rust}"), got ${JSON.stringify(rs.slice(0, 120))}`);
+}
+
+async function checkNoError(page, what) {
+    const text = ((await page.locator('#error').textContent()) || '').trim();
+    check(text === '', `${what}: #error should be empty after a successful run, reads ${JSON.stringify(text)}`);
+}
+
+// --- the checks -------------------------------------------------------------------
+
+const checks = [];
+const test = (name, fn) => checks.push({ name, fn });
+
+test('the page loads its own app.js and style.css, lists every demo, prefills the form', async ({ page, base, requests }) => {
+    const origin = new URL(base).origin;
+    const offsite = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:'));
+    check(offsite.length === 0, `the page fetched from elsewhere than the app (no CDN allowed): ${offsite.join(', ')}`);
+    for (const asset of ['/ui/app.js', '/ui/style.css']) {
+        const status = requests.statusOf(`${origin}${asset}`);
+        check(status === 200, `${asset} should load with 200, got ${status ?? 'no request'}`);
+    }
+    const options = await page.$$eval('select#demo option', (opts) => opts.map((o) => [o.value, o.textContent.trim()]));
+    for (const demo of DEMOS) {
+        check(options.some(([value, text]) => value === demo || text === demo),
+            `select#demo should list "${demo}"; it lists ${options.map(([v]) => v).join(', ')}`);
+    }
+    await pickDemo(page, 'a', 'sequential', {});
+    const delays = await page.locator('form#params [name="delays"]').inputValue()
+        .catch(() => { throw new Failure('form#params for sequential has no input named "delays"'); });
+    check(delays.trim() !== '', 'form#params: "delays" should be prefilled with its default');
+    await pickDemo(page, 'a', 'timeout', {});
+    const names = await page.$$eval('form#params [name]', (els) => els.map((e) => e.getAttribute('name')));
+    check(names.includes('delay_ms') && names.includes('timeout_ms') && !names.includes('delays'),
+        `changing select#demo to timeout should rebuild form#params with delay_ms and timeout_ms; it holds ${names.join(', ')}`);
+});
+
+test('sequential 100,200,300: three ok bars, one after another, widths in the ratio of the delays', async ({ page }) => {
+    await pickDemo(page, 'a', 'sequential', { delays: '100,200,300' });
+    const r = await run(page, 'sequential');
+    expectDone(r, 'sequential');
+    const list = checkBars(await bars(page, 'a'), 'sequential', 3);
+    check(list.every((b) => b.outcome === 'ok'), `sequential: every bar should be outcome-ok: ${fmt(list)}`);
+    for (let i = 1; i < list.length; i++) {
+        check(list[i].start >= list[i - 1].end - 1, `sequential: bar ${list[i].task} should start after bar ${list[i - 1].task} ends: ${fmt(list)}`);
+    }
+    const [w100, w200, w300] = list.map((b) => b.width);
+    check(w100 > 0, `sequential: the 100 ms bar has width ${w100}`);
+    check(w300 / w100 >= 2 && w300 / w100 <= 4, `sequential: the 300 ms bar should be 2x-4x as wide as the 100 ms bar: ${fmt(list)}`);
+    check(w200 / w100 >= 1.3 && w200 / w100 <= 2.7, `sequential: the 200 ms bar should be 1.3x-2.7x as wide as the 100 ms bar: ${fmt(list)}`);
+    const perMs = list.map((b) => b.width / (b.end - b.start));
+    check(Math.max(...perMs) / Math.min(...perMs) <= 1.15,
+        `sequential: each bar's width should be proportional to data-end - data-start: ${fmt(list)}`);
+    for (const kind of ['elapsed', 'expected']) {
+        check(await markerCount(page, 'a', kind) >= 1, `sequential: the timeline should have a line.marker-${kind}`);
+    }
+    await checkSnippets(page, 'sequential', 'await fetch', '.await');
+    await checkNoError(page, 'sequential');
+});
+
+test('gather 900,500,50 with fail=1: bars cancelled, error, ok', async ({ page }) => {
+    await pickDemo(page, 'a', 'gather', { delays: '900,500,50', fail: '1' });
+    const rex = page.locator('form#params [name="return_exceptions"]');
+    if (await rex.count()) await setParam(page, 'form#params', 'return_exceptions', 'false');
+    const r = await run(page, 'gather');
+    expectDone(r, 'gather');
+    const list = checkBars(await bars(page, 'a'), 'gather', 3);
+    const outcomes = list.map((b) => b.outcome).join(', ');
+    check(outcomes === 'cancelled, error, ok', `gather: tasks 0, 1, 2 should be cancelled, error, ok; they are ${outcomes}`);
+    await checkSnippets(page, 'gather', 'asyncio.gather', 'join_all');
+    await checkNoError(page, 'gather');
+});
+
+test('timeout delay_ms=2000 timeout_ms=300: one timed_out bar and a timeout marker', async ({ page }) => {
+    await pickDemo(page, 'a', 'timeout', { delay_ms: '2000', timeout_ms: '300' });
+    const r = await run(page, 'timeout');
+    expectDone(r, 'timeout');
+    const list = checkBars(await bars(page, 'a'), 'timeout', 1);
+    check(list[0].outcome === 'timed_out', `timeout: the bar should be outcome-timed_out: ${fmt(list)}`);
+    check(list[0].end < 1500, `timeout: the bar should end near 300 ms, not at the 2000 ms delay: ${fmt(list)}`);
+    check(await markerCount(page, 'a', 'timeout') >= 1, 'timeout: the timeline should have a line.marker-timeout');
+    await checkSnippets(page, 'timeout', 'wait_for', 'timeout');
+    await checkNoError(page, 'timeout');
+});
+
+test('as-completed 900,300,100: bars are drawn while the stream runs', async ({ page }) => {
+    await pickDemo(page, 'a', 'as-completed', { delays: '900,300,100' });
+    const r = await run(page, 'as-completed');
+    expectDone(r, 'as-completed');
+    // Task 2 (100 ms) completes first, task 0 (900 ms) last: its bar must be in the DOM
+    // while #status still reads running and task 0 has not completed.
+    const early = r.log.find((e) => e.status === 'running' && (e.bars.a || []).includes('2:ok') && !(e.bars.a || []).includes('0:ok'));
+    const states = [...new Set(r.log.map((e) => `${e.status} [${(e.bars.a || []).join(' ')}]`))];
+    check(early, `as-completed: the first bar (task 2, ok) should be in the DOM before #status reads done; the page went ${states.join(' -> ')}`);
+    const doneAt = r.log.slice(r.log.indexOf(early)).find((e) => e.status === 'done');
+    const list = checkBars(await bars(page, 'a'), 'as-completed', 3);
+    check(list.every((b) => b.outcome === 'ok'), `as-completed: every bar should be outcome-ok: ${fmt(list)}`);
+    await checkSnippets(page, 'as-completed', 'as_completed', 'FuturesUnordered');
+    await checkNoError(page, 'as-completed');
+    return `first bar ${Math.round(doneAt.t - early.t)} ms before done`;
+});
+
+test('an API error is shown: sequential delays=abc', async ({ page, allowConsole }) => {
+    await pickDemo(page, 'a', 'sequential', { delays: 'abc' });
+    // Chromium itself logs the 400 answer to the console ("Failed to load resource: the
+    // server responded with a status of 400"): that one line, for this URL, is expected.
+    allowConsole((m) => /status of 400/.test(m.text) && /\/demo\/sequential\?.*delays=abc/.test(m.url));
+    const r = await run(page, 'sequential delays=abc');
+    check(r.status === 'error' || r.status === 'done', `API error: #status should end "error" or "done", reads "${r.status}"`);
+    const text = ((await page.locator('#error').textContent()) || '').trim();
+    check(text.includes('delays'), `API error: #error should show the 400's message naming "delays"; it reads ${JSON.stringify(text)}`);
+    return `#status ${r.status}, #error ${JSON.stringify(text)}`;
+});
+
+test('compare: sequential 200,200,200 against gather 200,200,200 on one time axis', async ({ page }) => {
+    await page.locator('input#compare[type="checkbox"]').check();
+    await page.locator('select#demo-b').waitFor({ state: 'visible', timeout: 5_000 })
+        .catch(() => { throw new Failure('checking input#compare should show select#demo-b'); });
+    await page.locator('form#params-b').waitFor({ state: 'visible', timeout: 5_000 })
+        .catch(() => { throw new Failure('checking input#compare should show form#params-b'); });
+    await pickDemo(page, 'a', 'sequential', { delays: '200,200,200' });
+    await pickDemo(page, 'b', 'gather', { delays: '200,200,200' });
+    const r = await run(page, 'compare');
+    expectDone(r, 'compare');
+    const a = checkBars(await bars(page, 'a'), 'compare, slot a (sequential)', 3);
+    const b = checkBars(await bars(page, 'b'), 'compare, slot b (gather)', 3);
+    check([...a, ...b].every((x) => x.outcome === 'ok'), `compare: every bar should be ok: a ${fmt(a)} | b ${fmt(b)}`);
+    const scale = await page.$$eval('svg.timeline', (svgs) => svgs.map((s) => [s.dataset.slot, s.getAttribute('data-ms-per-px')]));
+    const sa = scale.find(([slot]) => slot === 'a');
+    const sb = scale.find(([slot]) => slot === 'b');
+    check(sa && sb, `compare: there should be svg.timeline for slots a and b; found ${JSON.stringify(scale)}`);
+    check(sa[1] !== null && Number(sa[1]) > 0, `compare: svg a should carry a positive data-ms-per-px, has ${sa[1]}`);
+    check(sa[1] === sb[1], `compare: both svgs should carry the same data-ms-per-px; a has ${sa[1]}, b ${sb[1]}`);
+    const seqTotal = Math.max(...a.map((x) => x.end));
+    const gatherTotal = Math.max(...b.map((x) => x.end));
+    check(seqTotal >= 2 * gatherTotal, `compare: the sequential total (${seqTotal} ms) should be at least 2x the gather's (${gatherTotal} ms)`);
+    // One time axis: a 200 ms bar is about as wide in either timeline.
+    const wa = a[0].width / (a[0].end - a[0].start);
+    const wb = b[0].width / (b[0].end - b[0].start);
+    check(wa / wb > 0.8 && wa / wb < 1.25, `compare: px per ms should match in both timelines: a ${fmt(a)} | b ${fmt(b)}`);
+    await checkNoError(page, 'compare (after the API error)');
+    return `sequential ${seqTotal} ms, gather ${gatherTotal} ms, ${sa[1]} ms/px`;
+});
+
+// --- main -------------------------------------------------------------------------
+
+async function main() {
+    const started = Date.now();
+    let base = process.env.APP_URL ? process.env.APP_URL.replace(/\/+$/, '') : null;
+    if (!fs.existsSync(CHROMIUM)) {
+        throw new Failure(`${CHROMIUM} is missing: \`apt-get install -y chromium\` (\`make browser\` does it)`);
+    }
+    if (!base) base = await startDevhost();
+    console.log(`browser: ${base}/ui/ in ${CHROMIUM}${devhost ? ' (devhost started here)' : ''}`);
+
+    // launch() runs Chromium on a fresh, empty user-data dir of its own and removes it on close.
+    browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        timeout: 60_000,
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+
+    const consoleErrors = [];
+    let allowed = null;
+    page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        const m = { text: msg.text(), url: msg.location().url || '' };
+        if (allowed && allowed(m)) return;
+        consoleErrors.push(`console error: ${m.text}${m.url ? ` (${m.url})` : ''}`);
+    });
+    page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.stack || err.message || err}`));
+    const requests = [];
+    const statuses = new Map();
+    requests.statusOf = (url) => statuses.get(url);
+    page.on('request', (req) => requests.push(req.url()));
+    page.on('response', (res) => statuses.set(res.url(), res.status()));
+
+    const load = async () => {
+        const res = await page.goto(`${base}/ui/`, { waitUntil: 'load' });
+        check(res && res.status() === 200, `GET /ui/ should answer 200, got ${res ? res.status() : 'nothing'}`);
+        await page.locator('select#demo').waitFor({ state: 'attached' });
+        await page.evaluate(installRecorder);
+    };
+
+    let passed = 0;
+    const failures = [];
+    let loaded = false;
+    for (const { name, fn } of checks) {
+        const t0 = Date.now();
+        const errorsBefore = consoleErrors.length;
+        const fresh = () => consoleErrors.slice(errorsBefore);
+        try {
+            if (!loaded) {
+                await load();
+                loaded = true;
+            }
+            const info = await fn({ page, base, requests, allowConsole: (f) => { allowed = f; } });
+            check(fresh().length === 0, `the console had errors:\n    ${fresh().join('\n    ')}`);
+            passed++;
+            console.log(`ok   ${name} (${Date.now() - t0} ms)${info ? `: ${info}` : ''}`);
+        } catch (err) {
+            if (stopping) return 1;
+            let message = err instanceof Failure ? err.message : (err.stack || String(err));
+            if (!message.startsWith('the console had errors') && fresh().length) {
+                message += `\nand the console had errors:\n    ${fresh().join('\n    ')}`;
+            }
+            failures.push(`${name}\n    ${message.replace(/\n/g, '\n    ')}`);
+            console.log(`FAIL ${name} (${Date.now() - t0} ms)\n    ${message.replace(/\n/g, '\n    ')}`);
+            loaded = false; // start the next check from a fresh page
+        }
+    }
+
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    const checked = consoleErrors.length;
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await sleep(200); // let late console messages arrive
+    if (consoleErrors.length > checked) {
+        const late = consoleErrors.slice(checked).join('\n    ');
+        failures.push(`no console errors after the last check\n    ${late}`);
+        console.log(`FAIL the console had errors after the last check:\n    ${late}`);
+    }
+    console.log(`browser: screenshot in ${path.relative(ROOT, SCREENSHOT)}; ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+    console.log(`browser: ${passed} passed, ${failures.length} failed`);
+    if (failures.length) {
+        if (devhost) console.log(`--- devhost's output (last lines) ---\n${devhostLog.split('\n').slice(-40).join('\n')}`);
+        console.error(`\nbrowser test FAILED:\n  ${failures.join('\n  ')}`);
+        return 1;
+    }
+    return 0;
+}
+
+const watchdog = setTimeout(async () => {
+    console.error(`browser test FAILED: it took longer than ${WATCHDOG_MS / 1000} s; stopping`);
+    await cleanup();
+    process.exit(1);
+}, WATCHDOG_MS);
+watchdog.unref();
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    process.on(signal, async () => {
+        if (stopping) return;
+        stopping = true;
+        console.error(`browser test: ${signal}; stopping devhost and Chromium`);
+        await cleanup();
+        process.exit(code);
+    });
+}
+// Last resort if node goes down some other way: never leave devhost behind.
+process.on('exit', () => {
+    if (devhost) devhost.kill('SIGKILL');
+});
+
+let code = 1;
+try {
+    code = await main();
+} catch (err) {
+    if (!stopping) {
+        console.error(`browser test FAILED: ${err instanceof Failure ? err.message : (err.stack || err)}`);
+        if (devhost && devhostLog) console.error(`--- devhost's output (last lines) ---\n${devhostLog.split('\n').slice(-40).join('\n')}`);
+    }
+    code = 1;
+}
+// After a signal, its handler cleans up and exits with its own code.
+if (!stopping) {
+    await cleanup();
+    process.exit(code);
+}
