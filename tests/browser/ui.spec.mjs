@@ -334,6 +334,24 @@ test('an API error is shown: sequential delays=abc', async ({ page, allowConsole
     return `#status ${r.status}, #error ${JSON.stringify(text)}`;
 });
 
+test('phone width and keyboard: nothing overflows sideways at 390 px, Enter on Run runs', async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+        await pickDemo(page, 'a', 'sequential', { delays: '50,50' });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(overflow <= 1, `at 390 px the page should not scroll sideways; it is ${overflow} px too wide`);
+        await page.focus('button#run');
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(() => document.querySelector('#status').textContent.trim() === 'done', null, { timeout: 10_000 })
+            .catch(() => { throw new Failure('Enter on the focused Run button should run the demo to done'); });
+        const count = await page.locator('svg.timeline[data-slot="a"] rect.bar').count();
+        check(count === 2, `a keyboard run should draw 2 bars, drew ${count}`);
+        return `overflow ${overflow} px, ${count} bars`;
+    } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+    }
+});
+
 test('compare: sequential 200,200,200 against gather 200,200,200 on one time axis', async ({ page }) => {
     await page.locator('input#compare[type="checkbox"]').check();
     await page.locator('select#demo-b').waitFor({ state: 'visible', timeout: 5_000 })

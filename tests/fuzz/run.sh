@@ -15,7 +15,7 @@ if [ -n "${APP_URL:-}" ]; then
 else
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     base=http://127.0.0.1:$port
-    target/debug/devhost --listen "127.0.0.1:$port" --quiet &
+    RUST_LOG=warn target/debug/devhost --listen "127.0.0.1:$port" --quiet &
     devhost_pid=$!
 fi
 
