@@ -7,13 +7,20 @@
 use common::reply::{self, Reply};
 use serde_json::{Value, json};
 use spin_sdk::http::{Request, StatusCode};
+use std::sync::OnceLock;
 
 #[spin_sdk::http_service]
 async fn openapi(request: Request) -> Reply {
     match reply::expect_get(request.method()) {
-        Ok(()) => reply::json(StatusCode::OK, &document()),
+        Ok(()) => reply::json(StatusCode::OK, cached_document()),
         Err(error) => error.into_reply(),
     }
+}
+
+/// Built once per instance: the document never changes.
+fn cached_document() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(document)
 }
 
 fn document() -> Value {
