@@ -241,3 +241,15 @@ fn dechunk(mut rest: &[u8]) -> Vec<u8> {
     }
     payload
 }
+
+/// GET `url` and return its body as text (any status).
+pub async fn get_text(url: &str) -> String {
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: reading the body: {e}"))
+}

@@ -1,6 +1,6 @@
 //! `/`, `/hello`, `/hello/:name`: the original greeting, its sleep, and escaping.
 
-use integration_tests::{app_url, client, get_json, timed};
+use integration_tests::{app_url, client, get_json, get_text, timed};
 
 #[tokio::test]
 async fn greets_by_name_in_html_after_the_default_one_second() {
@@ -67,14 +67,7 @@ async fn escapes_names_in_html() {
         "{}/hello/%3Cscript%3Ealert(1)%3C%2Fscript%3E?delay_ms=0",
         app_url()
     );
-    let page = client()
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&url).await;
     assert!(!page.contains("<script>"), "{page}");
     assert!(
         page.contains("<h1>Hello, &lt;script&gt;alert(1)&lt;/script&gt;</h1>"),
@@ -148,14 +141,7 @@ async fn the_page_links_to_every_demo_route() {
         .filter(|route| route.starts_with("/demo/"))
         .collect();
     assert!(demo_routes.len() >= 10, "{demo_routes:?}");
-    let page = client()
-        .get(format!("{}/?delay_ms=0", app_url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&format!("{}/?delay_ms=0", app_url())).await;
     for route in demo_routes {
         assert!(
             page.contains(&format!("href=\"{route}")),

@@ -2,7 +2,9 @@
 //! whatever a client puts in a Host header or a parameter, and redirects are not
 //! followed; secrets stay out of responses and logs.
 
-use integration_tests::{app_url, client, needs_in_process_devhost, read_request, repo_root};
+use integration_tests::{
+    app_url, client, get_text, needs_in_process_devhost, read_request, repo_root,
+};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -103,14 +105,7 @@ async fn redirects_are_not_followed() {
         "--variable",
         "llm_api_key=sk-redirect-test",
     ]);
-    let text = client()
-        .get(format!("{base}/testcb"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = get_text(&format!("{base}/testcb")).await;
     assert!(text.contains("fetched (302"), "{text}");
     let response = client()
         .post(format!("{base}/messages"))
@@ -182,16 +177,7 @@ async fn secrets_stay_out_of_responses_and_logs() {
             .unwrap();
         answers.push_str(&response.text().await.unwrap());
     }
-    answers.push_str(
-        &client()
-            .get(format!("{base}/openapi.json"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    answers.push_str(&get_text(&format!("{base}/openapi.json")).await);
     let _ = devhost.kill();
     let output = devhost.wait_with_output().unwrap();
     let logs = String::from_utf8_lossy(&output.stderr).into_owned()

@@ -10,7 +10,7 @@
 
 use common::demo::{self, DemoInfo, ReturnWhen};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, TracedCall};
+use common::{CallPlan, Outcome, Report, Trace};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -29,31 +29,24 @@ async fn asynctasks(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delays = demo::delays(&mut query, &[200, 800, 6000])?;
-    let failing = demo::failing(&mut query, delays.len())?;
+    let plan = CallPlan::parse(&mut query, &[200, 800, 6000], true)?;
     let timeout_ms = query.int_or("timeout_ms", 0..=demo::MAX_TIMEOUT_MS, 5000)?;
-    let transport = demo::transport(&mut query)?;
     query.finish()?;
 
     let trace = Trace::start();
-    let calls = TracedCall::declare_all(&trace, &delays, &failing, transport);
+    let calls = plan.declare(&trace);
     let limit = Some(Duration::from_millis(timeout_ms));
     let waited = demo::wait(&trace, calls, ReturnWhen::AllCompleted, limit).await;
     let total_time_ms = trace.now_ms();
 
-    let params = json!({
-        "delays": delays,
-        "fail": failing,
-        "timeout_ms": timeout_ms,
-        "transport": transport.name(),
-    });
-    let longest = delays.iter().copied().max().unwrap_or(0);
+    let params = plan.params(json!({ "timeout_ms": timeout_ms }));
+    let expected_ms = demo::within_timeout(plan.longest_ms(), Some(timeout_ms));
     let note = if waited.pending.is_empty() {
         "Every fetch finished before the timeout, so nothing was cancelled."
     } else {
         INFO.note
     };
-    let report = Report::new(&INFO, params, longest.min(timeout_ms) as f64, &trace)
+    let report = Report::new(&INFO, params, expected_ms, &trace)
         .with_note(note)
         .with("timed_out", waited.timed_out)
         .with("done", waited.done)

@@ -101,7 +101,7 @@ pub fn get_query(request: &spin_sdk::http::Request) -> Result<Query, ApiError> {
 
 /// The upstream delays of a demo's tasks: `delays=100,200,300`, or `n=` tasks of
 /// `delay_ms=` each (not both), or `default` when neither is given.
-pub fn delays(query: &mut Query, default: &[u64]) -> Result<Vec<u64>, ApiError> {
+fn delays(query: &mut Query, default: &[u64]) -> Result<Vec<u64>, ApiError> {
     let listed = query.int_list("delays", 0..=MAX_DELAY_MS, MAX_TASKS as usize)?;
     let count = query.int("n", 1..=MAX_TASKS)?;
     let each = query.int("delay_ms", 0..=MAX_DELAY_MS)?;
@@ -121,7 +121,7 @@ pub fn delays(query: &mut Query, default: &[u64]) -> Result<Vec<u64>, ApiError> 
 }
 
 /// `fail=1,2`: the ids of the tasks whose upstream call answers 500.
-pub fn failing(query: &mut Query, tasks: usize) -> Result<Vec<usize>, ApiError> {
+fn failing(query: &mut Query, tasks: usize) -> Result<Vec<usize>, ApiError> {
     let Some(ids) = query.int_list("fail", 0..=MAX_TASKS, MAX_TASKS as usize)? else {
         return Ok(Vec::new());
     };
@@ -135,6 +135,76 @@ pub fn failing(query: &mut Query, tasks: usize) -> Result<Vec<usize>, ApiError> 
         )),
         None => Ok(ids.into_iter().map(|id| id as usize).collect()),
     }
+}
+
+/// The upstream calls of a fan-out demo: one per delay, some told to fail, all over
+/// one transport. Parsed once, it declares the calls and describes itself in the
+/// report's `params`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallPlan {
+    pub delays: Vec<u64>,
+    /// `None` for demos that take no `fail=`.
+    pub failing: Option<Vec<usize>>,
+    pub transport: Transport,
+}
+
+impl CallPlan {
+    /// Reads `delays` (or `n` with `delay_ms`), then `fail=` when `with_failures`,
+    /// then `transport`.
+    pub fn parse(
+        query: &mut Query,
+        default: &[u64],
+        with_failures: bool,
+    ) -> Result<Self, ApiError> {
+        let delays = delays(query, default)?;
+        let failing = if with_failures {
+            Some(failing(query, delays.len())?)
+        } else {
+            None
+        };
+        Ok(Self {
+            delays,
+            failing,
+            transport: transport(query)?,
+        })
+    }
+
+    /// Declares one traced call per delay on `trace`.
+    pub fn declare(&self, trace: &Trace) -> Vec<TracedCall> {
+        let failing = self.failing.as_deref().unwrap_or(&[]);
+        TracedCall::declare_all(trace, &self.delays, failing, self.transport)
+    }
+
+    /// The longest delay: what calls that all overlap take.
+    pub fn longest_ms(&self) -> u64 {
+        self.delays.iter().copied().max().unwrap_or(0)
+    }
+
+    /// The shortest delay among the failing calls, if any fails.
+    pub fn first_failure_ms(&self) -> Option<u64> {
+        let failing = self.failing.as_deref()?;
+        failing.iter().map(|&id| self.delays[id]).min()
+    }
+
+    /// The report's `params`: the plan, then the demo's own `extra` fields.
+    pub fn params(&self, extra: Value) -> Value {
+        let mut params = json!({ "delays": self.delays });
+        if let Some(failing) = &self.failing {
+            params["fail"] = json!(failing);
+        }
+        if let Value::Object(extra) = extra {
+            for (key, value) in extra {
+                params[key] = value;
+            }
+        }
+        params["transport"] = json!(self.transport.name());
+        params
+    }
+}
+
+/// What a demo bounded by `timeout_ms` should take: `ms`, or the timeout if sooner.
+pub fn within_timeout(ms: u64, timeout_ms: Option<u64>) -> f64 {
+    timeout_ms.map_or(ms, |timeout| timeout.min(ms)) as f64
 }
 
 /// `transport=chaining|self`: how the upstream is reached (service chaining by default).
@@ -356,6 +426,36 @@ mod tests {
         assert!(delays(&mut parse("n=0"), &[1]).is_err());
         assert!(delays(&mut parse("delays=30001"), &[1]).is_err());
         assert!(delays(&mut parse("delays=1,,2"), &[1]).is_err());
+    }
+
+    #[test]
+    fn a_call_plan_reads_its_parameters_and_describes_itself() {
+        let plan = CallPlan::parse(
+            &mut parse("delays=300,100&fail=1&transport=self"),
+            &[9],
+            true,
+        )
+        .unwrap();
+        assert_eq!(plan.longest_ms(), 300);
+        assert_eq!(plan.first_failure_ms(), Some(100));
+        assert_eq!(
+            plan.params(json!({ "timeout_ms": 50 })),
+            json!({ "delays": [300, 100], "fail": [1], "timeout_ms": 50, "transport": "self" })
+        );
+        let plain = CallPlan::parse(&mut parse(""), &[5, 7], false).unwrap();
+        assert_eq!(
+            plain.params(json!({})),
+            json!({ "delays": [5, 7], "transport": "chaining" })
+        );
+        assert_eq!(plain.first_failure_ms(), None);
+        let trace = Trace::start();
+        assert_eq!(plain.declare(&trace).len(), 2);
+        assert!(
+            CallPlan::parse(&mut parse("fail=1"), &[5], false).is_ok(),
+            "fail= is left for finish() to reject"
+        );
+        assert_eq!(within_timeout(300, Some(100)), 100.0);
+        assert_eq!(within_timeout(300, None), 300.0);
     }
 
     #[test]

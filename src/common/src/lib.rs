@@ -40,7 +40,7 @@ pub mod upstream;
 
 pub use clock::Timeline;
 #[cfg(feature = "sdk")]
-pub use demo::{DemoInfo, Report, TracedCall};
+pub use demo::{CallPlan, DemoInfo, Report, TracedCall};
 pub use error::ApiError;
 pub use query::Query;
 #[cfg(feature = "sdk")]

@@ -27,11 +27,6 @@ impl LineSplitter {
     pub fn finish(self) -> Option<Vec<u8>> {
         (!self.pending.is_empty()).then_some(self.pending)
     }
-
-    /// Bytes held back, waiting for their newline.
-    pub fn pending_len(&self) -> usize {
-        self.pending.len()
-    }
 }
 
 #[cfg(test)]
@@ -46,7 +41,6 @@ mod tests {
             splitter.push(b"a\nGrace\r\nLin"),
             [b"Ada".to_vec(), b"Grace".to_vec()]
         );
-        assert_eq!(splitter.pending_len(), 3);
         assert_eq!(splitter.push(b"us\n\n"), [b"Linus".to_vec(), Vec::new()]);
         assert_eq!(splitter.finish(), None);
     }

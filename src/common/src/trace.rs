@@ -86,11 +86,6 @@ impl Trace {
         self.0.borrow().timeline.now_ms()
     }
 
-    /// The clock the trace reads.
-    pub fn timeline(&self) -> Timeline {
-        self.0.borrow().timeline
-    }
-
     /// Declares a task (pending, not started) and returns its id.
     pub fn add_task(&self, label: impl Into<String>) -> usize {
         let mut recorded = self.0.borrow_mut();

@@ -8,7 +8,7 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, TracedCall, ndjson, task};
+use common::{CallPlan, Outcome, Report, Trace, ndjson, task};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde_json::json;
@@ -29,15 +29,13 @@ async fn as_completed(request: Request) -> Reply {
 
 fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delays = demo::delays(&mut query, &[300, 200, 100])?;
-    let failing = demo::failing(&mut query, delays.len())?;
+    let plan = CallPlan::parse(&mut query, &[300, 200, 100], true)?;
     let timeout_ms = query.int("timeout_ms", 0..=demo::MAX_TIMEOUT_MS)?;
-    let transport = demo::transport(&mut query)?;
     query.finish()?;
 
     Ok(ndjson::stream(move |lines| async move {
         let trace = Trace::start();
-        let calls = TracedCall::declare_all(&trace, &delays, &failing, transport);
+        let calls = plan.declare(&trace);
         let mut running: FuturesUnordered<_> = calls
             .into_iter()
             .map(|call| {
@@ -61,14 +59,8 @@ fn run(request: Request) -> Result<Reply, ApiError> {
         }
         drop(running);
 
-        let params = json!({
-            "delays": delays,
-            "fail": failing,
-            "timeout_ms": timeout_ms,
-            "transport": transport.name(),
-        });
-        let longest = delays.iter().copied().max().unwrap_or(0);
-        let expected_ms = timeout_ms.map_or(longest, |ms| ms.min(longest)) as f64;
+        let params = plan.params(json!({ "timeout_ms": timeout_ms }));
+        let expected_ms = demo::within_timeout(plan.longest_ms(), timeout_ms);
         let summary = Report::new(&INFO, params, expected_ms, &trace)
             .with("timed_out", timed_out)
             .with("completion_order", trace.completion_order())

@@ -11,7 +11,7 @@
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
 use common::upstream::UpstreamError;
-use common::{Outcome, Report, Trace, TracedCall};
+use common::{CallPlan, Outcome, Report, Trace, TracedCall};
 use futures::future::{join_all, try_join_all};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
@@ -30,26 +30,19 @@ async fn gather(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delays = demo::delays(&mut query, &[300, 200, 100])?;
-    let failing = demo::failing(&mut query, delays.len())?;
+    let plan = CallPlan::parse(&mut query, &[300, 200, 100], true)?;
     let return_exceptions = query.flag("return_exceptions", false)?;
-    let transport = demo::transport(&mut query)?;
     query.finish()?;
 
     let trace = Trace::start();
-    let calls = TracedCall::declare_all(&trace, &delays, &failing, transport);
-    let params = json!({
-        "delays": delays,
-        "fail": failing,
-        "return_exceptions": return_exceptions,
-        "transport": transport.name(),
-    });
+    let calls = plan.declare(&trace);
+    let params = plan.params(json!({ "return_exceptions": return_exceptions }));
+    let longest_ms = plan.longest_ms() as f64;
 
     let report = if return_exceptions {
         let results = join_all(calls.into_iter().map(TracedCall::run)).await;
         let results: Vec<Value> = results.iter().map(result_or_error).collect();
-        let expected_ms = delays.iter().copied().max().unwrap_or(0) as f64;
-        Report::new(&INFO, params, expected_ms, &trace)
+        Report::new(&INFO, params, longest_ms, &trace)
             .with("outcome", "ok")
             .with("results", results)
     } else {
@@ -60,13 +53,12 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         match try_join_all(labelled).await {
             Ok(replies) => {
                 let results: Vec<Value> = replies.iter().map(demo::reply_summary).collect();
-                let expected_ms = delays.iter().copied().max().unwrap_or(0) as f64;
-                Report::new(&INFO, params, expected_ms, &trace)
+                Report::new(&INFO, params, longest_ms, &trace)
                     .with("outcome", "ok")
                     .with("results", results)
             }
             Err((task, error)) => {
-                let expected_ms = failing.iter().map(|&id| delays[id]).min().unwrap_or(0) as f64;
+                let expected_ms = plan.first_failure_ms().unwrap_or(0) as f64;
                 let cancelled = trace.ids_with(Outcome::Cancelled);
                 Report::new(&INFO, params, expected_ms, &trace)
                     .with("outcome", "error")

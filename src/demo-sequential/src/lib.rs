@@ -8,7 +8,7 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Report, Trace, TracedCall};
+use common::{CallPlan, Report, Trace};
 use serde_json::json;
 use spin_sdk::http::Request;
 
@@ -26,17 +26,15 @@ async fn sequential(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delays = demo::delays(&mut query, &[100, 200, 300])?;
-    let transport = demo::transport(&mut query)?;
+    let plan = CallPlan::parse(&mut query, &[100, 200, 300], false)?;
     query.finish()?;
 
     let trace = Trace::start();
-    for call in TracedCall::declare_all(&trace, &delays, &[], transport) {
+    for call in plan.declare(&trace) {
         // A failed call is recorded on its task; the next one still runs.
         let _ = call.run().await;
     }
 
-    let params = json!({ "delays": delays, "transport": transport.name() });
-    let expected_ms = delays.iter().sum::<u64>() as f64;
-    Ok(Report::new(&INFO, params, expected_ms, &trace).into_reply())
+    let expected_ms = plan.delays.iter().sum::<u64>() as f64;
+    Ok(Report::new(&INFO, plan.params(json!({})), expected_ms, &trace).into_reply())
 }

@@ -8,7 +8,7 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Report, Trace, TracedCall, task};
+use common::{CallPlan, Report, Trace, task};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -27,12 +27,12 @@ async fn tasks(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delays = demo::delays(&mut query, &[100, 200, 300])?;
-    let transport = demo::transport(&mut query)?;
+    let plan = CallPlan::parse(&mut query, &[100, 200, 300], false)?;
     query.finish()?;
 
     let trace = Trace::start();
-    let handles: Vec<_> = TracedCall::declare_all(&trace, &delays, &[], transport)
+    let handles: Vec<_> = plan
+        .declare(&trace)
         .into_iter()
         .map(|call| {
             trace.event(call.task, "created");
@@ -52,7 +52,6 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         let _ = handle.await;
     }
 
-    let params = json!({ "delays": delays, "transport": transport.name() });
-    let expected_ms = delays.iter().copied().max().unwrap_or(0) as f64;
-    Ok(Report::new(&INFO, params, expected_ms, &trace).into_reply())
+    let expected_ms = plan.longest_ms() as f64;
+    Ok(Report::new(&INFO, plan.params(json!({})), expected_ms, &trace).into_reply())
 }

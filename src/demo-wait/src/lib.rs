@@ -10,7 +10,7 @@
 
 use common::demo::{self, DemoInfo, ReturnWhen};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, TracedCall};
+use common::{CallPlan, Outcome, Report, Trace};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -29,27 +29,19 @@ async fn wait(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delays = demo::delays(&mut query, &[300, 200, 100])?;
-    let failing = demo::failing(&mut query, delays.len())?;
+    let plan = CallPlan::parse(&mut query, &[300, 200, 100], true)?;
     let return_when = query.choice("return_when", &ReturnWhen::NAMES, "all_completed")?;
     let timeout_ms = query.int("timeout_ms", 0..=demo::MAX_TIMEOUT_MS)?;
-    let transport = demo::transport(&mut query)?;
     query.finish()?;
 
     let trace = Trace::start();
-    let calls = TracedCall::declare_all(&trace, &delays, &failing, transport);
+    let calls = plan.declare(&trace);
     let until = ReturnWhen::from_name(return_when).expect("choice() returns one of NAMES");
     let limit = timeout_ms.map(Duration::from_millis);
     let waited = demo::wait(&trace, calls, until, limit).await;
 
-    let params = json!({
-        "delays": delays,
-        "fail": failing,
-        "return_when": return_when,
-        "timeout_ms": timeout_ms,
-        "transport": transport.name(),
-    });
-    let expected_ms = expected_ms(&delays, &failing, return_when, timeout_ms);
+    let params = plan.params(json!({ "return_when": return_when, "timeout_ms": timeout_ms }));
+    let expected_ms = demo::within_timeout(condition_met_ms(&plan, until), timeout_ms);
     let report = Report::new(&INFO, params, expected_ms, &trace)
         .with("timed_out", waited.timed_out)
         .with("done", waited.done)
@@ -58,23 +50,11 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     Ok(report.into_reply())
 }
 
-/// When the idea says wait returns: the delay of the task that meets the condition,
-/// or the timeout if it comes first.
-fn expected_ms(
-    delays: &[u64],
-    failing: &[usize],
-    return_when: &str,
-    timeout_ms: Option<u64>,
-) -> f64 {
-    let longest = delays.iter().copied().max().unwrap_or(0);
-    let condition_met = match return_when {
-        "first_completed" => delays.iter().copied().min().unwrap_or(0),
-        "first_exception" => failing
-            .iter()
-            .map(|&id| delays[id])
-            .min()
-            .unwrap_or(longest),
-        _ => longest,
-    };
-    timeout_ms.map_or(condition_met, |timeout| timeout.min(condition_met)) as f64
+/// When the idea says wait's condition holds: the delay of the task that meets it.
+fn condition_met_ms(plan: &CallPlan, until: ReturnWhen) -> u64 {
+    match until {
+        ReturnWhen::FirstCompleted => plan.delays.iter().copied().min().unwrap_or(0),
+        ReturnWhen::FirstException => plan.first_failure_ms().unwrap_or(plan.longest_ms()),
+        ReturnWhen::AllCompleted => plan.longest_ms(),
+    }
 }
