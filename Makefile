@@ -13,6 +13,11 @@ P2_FIXTURES   = probe2
 FIXTURES    = probe
 DEVHOST     = target/debug/devhost
 
+# Spin 4.1+ for `make up`, `make test` and `make bench`: SPIN_BIN when set, else
+# `spin` on PATH. SPIN_VERSION is empty when there is none (or it is older).
+SPIN_BIN    ?= $(shell command -v spin 2>/dev/null)
+SPIN_VERSION := $(shell test -n "$(SPIN_BIN)" && "$(SPIN_BIN)" --version 2>/dev/null | grep -E '^spin (4\.([1-9]|[1-9][0-9])|[5-9]|[1-9][0-9]+)\.')
+
 .PHONY: build build-fixtures devhost up test fuzz bench soak fmt lint clean wasm-target
 
 wasm-target:
@@ -30,41 +35,60 @@ build-fixtures: wasm-target
 devhost:
 	$(CARGO) build -p devhost
 
-## up: serve on $(LISTEN) with Spin 4.1+ when installed, else with devhost
+## up: serve on $(LISTEN) with Spin 4.1+ (SPIN_BIN, else spin on PATH) when found, else with devhost
 up: build
-	@if command -v spin >/dev/null 2>&1 && spin --version | grep -Eq 'spin (4\.[1-9]|4\.[1-9][0-9]|[5-9]\.|[1-9][0-9]+\.)'; then \
-		echo "Serving with $$(spin --version)"; \
-		spin up --listen $(LISTEN); \
-	else \
-		echo "Spin 4.1+ not found: serving with devhost (see README)"; \
-		$(CARGO) build -p devhost && $(DEVHOST) --listen $(LISTEN); \
-	fi
+ifneq ($(SPIN_VERSION),)
+	@echo "Serving with $(SPIN_VERSION) ($(SPIN_BIN))"
+	"$(SPIN_BIN)" up --listen $(LISTEN)
+else
+	@echo "Spin 4.1+ not found (set SPIN_BIN or put spin on PATH): serving with devhost (see README)"
+	$(CARGO) build -p devhost && $(DEVHOST) --listen $(LISTEN)
+endif
 
-## test: formatting, lints, unit tests, the integration suite, the fuzzer and the browser test against devhost
-test: build build-fixtures devhost lint
-	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES) $(P2_FIXTURES))
-	$(MAKE) fuzz
-	$(MAKE) browser
+## test: formatting, lints, unit tests; then the app suite, the fuzzer and the browser
+## test on devhost and, when Spin 4.1+ is found, again on Spin
+test: build build-fixtures devhost lint spin-check
+	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES) $(P2_FIXTURES) integration-tests)
+	$(MAKE) suite SUITE_SPIN=
+ifneq ($(SPIN_VERSION),)
+	$(MAKE) suite SUITE_SPIN="$(SPIN_BIN)"
+	@echo "make test: the app suite, the fuzzer and the browser test ran on devhost and on $(SPIN_VERSION)"
+else
+	@echo "make test: the app suite, the fuzzer and the browser test ran on devhost only: no Spin 4.1+ found (set SPIN_BIN)"
+endif
 
-## fuzz: schemathesis (PyPI, into target/fuzz-venv) against devhost from /openapi.json
+# A SPIN_BIN given by hand that is not Spin 4.1+ is an error, not a quiet devhost-only run.
+.PHONY: spin-check suite
+spin-check:
+ifneq ($(filter environment command line,$(origin SPIN_BIN)),)
+	@test -z "$(SPIN_BIN)" || test -n "$(SPIN_VERSION)" || { echo "SPIN_BIN=$(SPIN_BIN) is not Spin 4.1 or newer ($$("$(SPIN_BIN)" --version 2>&1 | head -1))" >&2; exit 1; }
+endif
+
+## suite: the app suite, the fuzzer and the browser test on one runtime (SUITE_SPIN: a Spin binary, or empty for devhost)
+suite:
+	SPIN_BIN="$(SUITE_SPIN)" $(CARGO) test -p integration-tests
+	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) fuzz
+	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) browser
+
+## fuzz: schemathesis (PyPI, into target/fuzz-venv) from /openapi.json, on Spin when SPIN_BIN is set, else devhost
 fuzz: build devhost
 	tests/fuzz/run.sh
 
-## browser: /ui/ in Debian's Chromium (apt), driven by playwright-core (npm; it downloads no browser)
+## browser: /ui/ in Debian's Chromium (apt), driven by playwright-core (npm; it downloads no browser); runtime as for fuzz
 .PHONY: browser
 browser: build devhost
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@test tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json || (cd tests/browser && npm ci --no-audit --no-fund)
 	node tests/browser/ui.spec.mjs
 
-## bench: devhost (and Spin, if installed) against an aiohttp peer; writes bench/results.md
+## bench: devhost and Spin (when found: SPIN_BIN, else spin on PATH) against an aiohttp peer; writes bench/results.md
 BENCH_VENV ?= target/bench-venv
 bench: build
 	$(CARGO) build --profile host -p devhost
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
-	DEVHOST=target/host/devhost $(BENCH_VENV)/bin/python bench/run.py
+	DEVHOST=target/host/devhost SPIN_BIN="$(if $(SPIN_VERSION),$(SPIN_BIN))" $(BENCH_VENV)/bin/python bench/run.py
 
 ## soak: thousands of requests, hundreds at a time, against devhost: no errors, memory back near baseline
 soak: build devhost

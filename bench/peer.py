@@ -5,6 +5,7 @@ as the Spin app, written the way the original aiohttp service would be.
 """
 
 import asyncio
+import json
 import html
 import sys
 import time
@@ -27,7 +28,16 @@ async def upstream(request):
     delay = delay_ms(request, 0)
     await asyncio.sleep(delay / 1000)
     slept = (time.monotonic() - started) * 1000
-    return web.json_response({"delay_ms": delay, "slept_ms": round(slept, 1), "status": 200})
+    body = {"delay_ms": delay, "slept_ms": round(slept, 1), "status": 200}
+    if request.query.get("framing") == "chunked":
+        # The same body sent without a length, as the app's /upstream?framing=chunked.
+        response = web.StreamResponse(headers={"content-type": "application/json"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await response.write(json.dumps(body).encode())
+        await response.write_eof()
+        return response
+    return web.json_response(body)
 
 
 async def gather(request):

@@ -265,6 +265,8 @@ pub struct ComponentSetup {
     pub environment: BTreeMap<String, String>,
     pub allowed_hosts: Arc<AllowedHosts>,
     pub reuse: ReuseConfig,
+    /// False with `--quiet`: component output is dropped, as `spin up --quiet` does.
+    pub show_output: bool,
 }
 
 /// The `HandlerState` of one component: how to make an instance and how long to keep it.
@@ -284,9 +286,12 @@ impl ComponentHandler {
 
     fn new_store(&self) -> Store<HostState> {
         let mut wasi = WasiCtx::builder();
-        // Like Spin, component stdout and stderr both go, unprefixed, to our stderr.
-        wasi.stdout(wasmtime_wasi::cli::stderr());
-        wasi.stderr(wasmtime_wasi::cli::stderr());
+        // Like Spin, component stdout and stderr both go, unprefixed, to our stderr;
+        // with --quiet, nowhere (WASI's default).
+        if self.setup.show_output {
+            wasi.stdout(wasmtime_wasi::cli::stderr());
+            wasi.stderr(wasmtime_wasi::cli::stderr());
+        }
         for (key, value) in &self.setup.environment {
             wasi.env(key, value);
         }

@@ -69,7 +69,7 @@ pub struct Options {
     #[arg(long)]
     pub no_cache: bool,
 
-    /// Do not print the start-up banner.
+    /// Silence the start-up banner and all component output (as `spin up --quiet`).
     #[arg(long)]
     pub quiet: bool,
 
@@ -185,6 +185,7 @@ impl Devhost {
                 environment: decl.environment.clone(),
                 allowed_hosts: Arc::new(allowed),
                 reuse: options.reuse(),
+                show_output: !options.quiet,
             });
         }
 

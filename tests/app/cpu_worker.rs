@@ -2,10 +2,10 @@
 //! request, instances running in parallel: the `run_in_executor` of this app.
 
 use futures::future::join_all;
-use integration_tests::{app_url, client, get_json, timed};
+use integration_tests::{app_url, client, get_json};
 use std::collections::HashSet;
 
-/// The two timing tests take turns, so they do not slow each other down.
+/// The heavy tests take turns, so they do not slow each other down.
 static CPU_HEAVY: futures::lock::Mutex<()> = futures::lock::Mutex::new(());
 
 fn url(query: &str) -> String {
@@ -124,67 +124,33 @@ async fn every_request_gets_a_fresh_instance() {
 }
 
 #[tokio::test]
-async fn four_concurrent_jobs_overlap() {
+async fn concurrent_jobs_run_on_instances_of_their_own_at_the_same_time() {
     const N: usize = 4;
-    const WORK_MS: f64 = 400.0;
     let _turn = CPU_HEAVY.lock().await;
     let url = heavy_url("?work_ms=400");
-    // One after another: 1600 ms. Two cores run two at a time: about 800 ms. A
-    // request that arrives while every host thread is busy in Wasm can wait for one
-    // to come free (tokio looks for new connections between tasks; Spin shares
-    // this), so a run may take a round longer: a few tries absorb that.
-    let mut runs_ms = Vec::new();
-    for _ in 0..3 {
-        let (answers, elapsed_ms) = timed(join_all((0..N).map(|_| get_json(&url)))).await;
-        let mut ids = HashSet::new();
-        for (status, body) in &answers {
-            assert_eq!(*status, 200);
-            assert!(body["busy_ms"].as_f64().unwrap() >= WORK_MS, "{body}");
-            ids.insert(body["instance"]["id"].as_str().unwrap().to_owned());
-        }
-        assert_eq!(ids.len(), N, "requests shared an instance: {ids:?}");
-        runs_ms.push(elapsed_ms.round());
-        if elapsed_ms < 0.8 * N as f64 * WORK_MS {
-            eprintln!("{N} concurrent work_ms=400 jobs took {runs_ms:?} ms");
-            return;
-        }
+    let answers = join_all((0..N).map(|_| get_json(&url))).await;
+    let mut ids = HashSet::new();
+    let mut windows = Vec::new();
+    for (status, body) in &answers {
+        assert_eq!(*status, 200);
+        assert!(body["busy_ms"].as_f64().unwrap() >= 400.0, "{body}");
+        ids.insert(body["instance"]["id"].as_str().unwrap().to_owned());
+        windows.push(busy_window(body));
     }
-    panic!(
-        "{N} concurrent {WORK_MS} ms jobs took {runs_ms:?} ms (one after another: {} ms)",
-        N as f64 * WORK_MS
+    assert_eq!(ids.len(), N, "requests shared an instance: {ids:?}");
+    // Structure, not speed: some jobs were busy at the same moment, which one
+    // instance thread taking turns could never show. How much faster that makes
+    // the whole is `make bench`'s business.
+    assert!(
+        integration_tests::overlapping_pairs(&windows) >= 1,
+        "no two jobs were busy at the same time: {windows:?}"
     );
 }
 
-#[tokio::test]
-async fn fixed_work_runs_in_parallel() {
-    // `work_ms` is wall time, which time-slicing on one thread could also overlap.
-    // A fixed amount of work proves more: four jobs finish in about two jobs' time
-    // only if two cores run them at once.
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-        eprintln!("SKIPPED fixed_work_runs_in_parallel: this machine has one core");
-        return;
-    }
-    const N: usize = 4;
-    let _turn = CPU_HEAVY.lock().await;
-    let url = heavy_url("?iterations=200000000");
-    let job = || async {
-        let (status, body) = get_json(&url).await;
-        assert_eq!(status, 200, "{body}");
-    };
-    // Noise only ever slows a run down, so the fastest solo run is the cost of one job
-    // and the fastest concurrent run is the fairest test; a few tries absorb a busy
-    // machine (other tests run at the same time).
-    let (mut solo_ms, mut together_ms) = (f64::MAX, f64::MAX);
-    for _ in 0..3 {
-        solo_ms = solo_ms.min(timed(job()).await.1);
-        together_ms = together_ms.min(timed(join_all((0..N).map(|_| job()))).await.1);
-        if together_ms < 0.8 * N as f64 * solo_ms {
-            break;
-        }
-    }
-    eprintln!("one fixed job: {solo_ms:.0} ms; {N} at once: {together_ms:.0} ms");
-    assert!(
-        together_ms < 0.8 * N as f64 * solo_ms,
-        "{N} concurrent jobs took {together_ms:.0} ms; one takes {solo_ms:.0} ms"
-    );
+/// A job's wall-clock busy interval, as the worker reports it.
+pub fn busy_window(body: &serde_json::Value) -> (f64, f64) {
+    let from = body["busy_from_unix_ms"].as_f64().unwrap();
+    let until = body["busy_until_unix_ms"].as_f64().unwrap();
+    assert!(until >= from, "{body}");
+    (from, until)
 }

@@ -3,7 +3,7 @@
 //! (`/testcb`'s origin, `/messages`' LLM base URL); both must report the fault and
 //! still finish the request.
 
-use integration_tests::{client, devhost_url, needs_in_process_devhost, repo_root};
+use integration_tests::{app_with, client, repo_root};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
@@ -37,19 +37,19 @@ async fn faulty_server(fault: Fault) -> String {
     url
 }
 
-fn app_with(variables: &[String]) -> String {
+fn app_with_variables(variables: &[String]) -> String {
     let manifest = repo_root().join("spin.toml");
     let mut args = vec!["--from".to_owned(), manifest.to_str().unwrap().to_owned()];
     for variable in variables {
         args.extend(["--variable".to_owned(), variable.clone()]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    devhost_url(&args)
+    app_with(&args)
 }
 
 async fn testcb_against(fault: Fault) -> (String, Duration) {
     let origin = faulty_server(fault).await;
-    let base = app_with(&[
+    let base = app_with_variables(&[
         format!("testcb_origin={origin}"),
         "testcb_path=/anything".to_owned(),
         "testcb_timeout_ms=300".to_owned(),
@@ -63,9 +63,6 @@ async fn testcb_against(fault: Fault) -> (String, Duration) {
 
 #[tokio::test]
 async fn testcb_reports_a_reset_upstream_and_finishes() {
-    if needs_in_process_devhost("testcb_reports_a_reset_upstream_and_finishes") {
-        return;
-    }
     let (text, took) = testcb_against(Fault::Reset).await;
     assert!(text.starts_with("Waiting for "), "{text}");
     assert!(text.contains("fetch failed"), "{text}");
@@ -78,9 +75,6 @@ async fn testcb_reports_a_reset_upstream_and_finishes() {
 
 #[tokio::test]
 async fn testcb_gives_up_on_a_silent_upstream_at_its_timeout() {
-    if needs_in_process_devhost("testcb_gives_up_on_a_silent_upstream_at_its_timeout") {
-        return;
-    }
     let (text, took) = testcb_against(Fault::Hang).await;
     assert!(text.contains("no answer within 300 ms"), "{text}");
     assert!(text.contains("callback: "), "{text}");
@@ -92,7 +86,7 @@ async fn testcb_gives_up_on_a_silent_upstream_at_its_timeout() {
 
 async fn messages_against(fault: Fault) -> (u16, serde_json::Value, Duration) {
     let base_url = faulty_server(fault).await;
-    let base = app_with(&[
+    let base = app_with_variables(&[
         format!("llm_base_url={base_url}"),
         "llm_api_key=sk-fault-test".to_owned(),
         "llm_timeout_ms=300".to_owned(),
@@ -116,9 +110,6 @@ async fn messages_against(fault: Fault) -> (u16, serde_json::Value, Duration) {
 
 #[tokio::test]
 async fn messages_turns_a_reset_into_a_502() {
-    if needs_in_process_devhost("messages_turns_a_reset_into_a_502") {
-        return;
-    }
     let (status, body, took) = messages_against(Fault::Reset).await;
     assert_eq!(status, 502, "{body}");
     assert!(
@@ -133,9 +124,6 @@ async fn messages_turns_a_reset_into_a_502() {
 
 #[tokio::test]
 async fn messages_turns_a_silent_api_into_a_502_at_its_timeout() {
-    if needs_in_process_devhost("messages_turns_a_silent_api_into_a_502_at_its_timeout") {
-        return;
-    }
     let (status, body, took) = messages_against(Fault::Hang).await;
     assert_eq!(status, 502, "{body}");
     assert!(

@@ -3,14 +3,15 @@
 
 mod concurrency;
 mod cpu_worker;
-mod devhost_rules;
 mod echo;
 mod faults;
+mod framing;
 mod hello;
 mod messages;
 mod openapi;
 mod parity;
 mod pitfalls;
+mod runtime_rules;
 mod security;
 mod tour;
 mod tour_contract;

@@ -1,9 +1,7 @@
 //! `POST /messages` against a small OpenAI-compatible stand-in on loopback: the
 //! stand-in records what it was sent and answers a canned completion or an error.
 
-use integration_tests::{
-    app_url, client, devhost_url, needs_in_process_devhost, read_request, repo_root,
-};
+use integration_tests::{app_url, app_with, client, read_request, repo_root};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use tokio::io::AsyncWriteExt;
@@ -67,7 +65,7 @@ async fn stand_in(status: u16) -> (String, Seen) {
 /// The app under devhost with the LLM variables pointing at `stand_in_url`.
 fn app_with_llm(stand_in_url: &str) -> String {
     let manifest = repo_root().join("spin.toml");
-    devhost_url(&[
+    app_with(&[
         "--from",
         manifest.to_str().unwrap(),
         "--variable",
@@ -89,9 +87,6 @@ async fn post_form(base: &str, form: &[(&str, &str)]) -> (u16, String) {
 
 #[tokio::test]
 async fn messages_asks_the_model_and_answers_json() {
-    if needs_in_process_devhost("messages_asks_the_model_and_answers_json") {
-        return;
-    }
     let (stand_in_url, seen) = stand_in(200).await;
     let base = app_with_llm(&stand_in_url);
     let (status, text) = post_form(&base, &[("msg", "Hello, model")]).await;
@@ -122,9 +117,6 @@ async fn messages_asks_the_model_and_answers_json() {
 
 #[tokio::test]
 async fn messages_reports_upstream_failures_as_502() {
-    if needs_in_process_devhost("messages_reports_upstream_failures_as_502") {
-        return;
-    }
     let (stand_in_url, _) = stand_in(500).await;
     let (status, text) = post_form(&app_with_llm(&stand_in_url), &[("msg", "hi")]).await;
     assert_eq!(status, 502, "{text}");
@@ -136,9 +128,6 @@ async fn messages_reports_upstream_failures_as_502() {
 
 #[tokio::test]
 async fn messages_rejects_bad_input() {
-    if needs_in_process_devhost("messages_rejects_bad_input") {
-        return;
-    }
     let (stand_in_url, seen) = stand_in(200).await;
     let base = app_with_llm(&stand_in_url);
     let long = "x".repeat(4001);

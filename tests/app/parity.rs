@@ -85,12 +85,8 @@ async fn testcb_streams_waiting_then_the_fetch_then_the_callback() {
 
 #[tokio::test]
 async fn testcb_takes_its_settings_from_spin_variables() {
-    if integration_tests::needs_in_process_devhost("testcb_takes_its_settings_from_spin_variables")
-    {
-        return;
-    }
     let manifest = integration_tests::repo_root().join("spin.toml");
-    let base = integration_tests::devhost_url(&[
+    let base = integration_tests::app_with(&[
         "--from",
         manifest.to_str().unwrap(),
         "--variable",

@@ -1,9 +1,7 @@
 //! The pitfalls: a blocking call stalls its instance (and only its instance).
 
 use crate::tour::{demo_isolated, ms};
-use integration_tests::{
-    app_url, devhost_url, get_json, isolated_app_url, needs_in_process_devhost, repo_root,
-};
+use integration_tests::{app_url, app_with, get_json, isolated_app_url, repo_root};
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -137,11 +135,8 @@ fn undisturbed_ms(request: &Served) -> f64 {
 
 #[tokio::test]
 async fn with_a_reuse_limit_of_one_no_request_is_stalled() {
-    if needs_in_process_devhost("with_a_reuse_limit_of_one_no_request_is_stalled") {
-        return;
-    }
     let manifest = repo_root().join("spin.toml");
-    let base = devhost_url(&[
+    let base = app_with(&[
         "--from",
         manifest.to_str().unwrap(),
         "--max-instance-concurrent-reuse-count",
@@ -170,34 +165,34 @@ async fn with_a_reuse_limit_of_one_no_request_is_stalled() {
 
 #[tokio::test]
 async fn cpu_work_inline_takes_turns_and_offloaded_runs_in_parallel() {
-    // A busy 2-core machine can stall one offloaded request behind another now and
-    // then; the speed-up must show in one of three runs.
-    let mut speedups = Vec::new();
-    for _ in 0..3 {
-        let body = demo_isolated("cpu?n=4&work_ms=250&mode=both").await;
-        // Inline: one thread, so the four tasks ran strictly one after another.
-        for task in 1..4 {
-            let started = body["tasks"][task]["started_ms"].as_f64().unwrap();
-            let previous_end = body["tasks"][task - 1]["finished_ms"].as_f64().unwrap();
-            assert!(started >= previous_end, "inline tasks overlapped: {body}");
-        }
-        let outcomes = crate::tour::outcomes(&body);
-        assert!(outcomes.iter().all(|o| o == "ok"), "{outcomes:?}");
-        let offload = &body["runs"]["offload"];
-        assert!(
-            offload["worker_instances"].as_u64().unwrap() > 1,
-            "the work was not spread over instances: {offload}"
-        );
-        let inline_ms = body["runs"]["inline"]["elapsed_ms"].as_f64().unwrap();
-        let offload_ms = offload["elapsed_ms"].as_f64().unwrap();
-        let speedup = inline_ms / offload_ms;
-        assert!((speedup - offload["speedup"].as_f64().unwrap()).abs() < 0.01);
-        if speedup >= 1.3 {
-            return;
-        }
-        speedups.push(speedup);
+    let body = demo_isolated("cpu?n=4&work_ms=250&mode=both").await;
+    // Inline: one thread, so the four tasks ran strictly one after another.
+    for task in 1..4 {
+        let started = body["tasks"][task]["started_ms"].as_f64().unwrap();
+        let previous_end = body["tasks"][task - 1]["finished_ms"].as_f64().unwrap();
+        assert!(started >= previous_end, "inline tasks overlapped: {body}");
     }
-    panic!("offloading 4 tasks never beat inline by 1.3x on this machine: {speedups:?}");
+    let outcomes = crate::tour::outcomes(&body);
+    assert!(outcomes.iter().all(|o| o == "ok"), "{outcomes:?}");
+    // Offloaded: spread over worker instances, some of them busy at the same
+    // moment. The speed-up this gives depends on free cores: `make bench` shows it.
+    let offload = &body["runs"]["offload"];
+    assert!(
+        offload["worker_instances"].as_u64().unwrap() > 1,
+        "the work was not spread over instances: {offload}"
+    );
+    let windows: Vec<(f64, f64)> = body["tasks"].as_array().unwrap()[4..]
+        .iter()
+        .map(|task| crate::cpu_worker::busy_window(&task["result"]))
+        .collect();
+    assert_eq!(windows.len(), 4, "{body}");
+    assert!(
+        integration_tests::overlapping_pairs(&windows) >= 1,
+        "no two offloaded tasks were busy at the same time: {windows:?}"
+    );
+    let inline_ms = body["runs"]["inline"]["elapsed_ms"].as_f64().unwrap();
+    let offload_ms = offload["elapsed_ms"].as_f64().unwrap();
+    assert!((inline_ms / offload_ms - offload["speedup"].as_f64().unwrap()).abs() < 0.01);
 }
 
 #[tokio::test]

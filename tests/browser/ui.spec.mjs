@@ -2,7 +2,8 @@
 // The playground at /ui/ in a real browser: Debian's Chromium (/usr/bin/chromium)
 // driven by playwright-core, which downloads no browser of its own.
 //
-//   node tests/browser/ui.spec.mjs                      # starts target/debug/devhost itself
+//   node tests/browser/ui.spec.mjs                      # starts the app itself (tests/serve.sh:
+//                                                       # Spin when SPIN_BIN is set, else devhost)
 //   APP_URL=http://127.0.0.1:3000 node tests/browser/ui.spec.mjs   # any running app
 //
 // Needs `make build devhost` first (`make browser` does the rest). Each check drives
@@ -11,7 +12,7 @@
 // svg.timeline[data-slot] > rect.bar[data-task][data-start][data-end].outcome-*,
 // line.marker-*, pre#python, pre#rust, input#compare, select#demo-b, form#params-b.
 // It saves target/ui-screenshot.png, prints one line per check and a closing
-// "browser: N passed, N failed", and exits non-zero on any failure. devhost and
+// "browser: N passed, N failed", and exits non-zero on any failure. The app and
 // Chromium are always stopped.
 
 import { spawn } from 'node:child_process';
@@ -23,15 +24,16 @@ import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const DEVHOST = path.join(ROOT, 'target/debug/devhost');
+const SERVE = path.join(ROOT, 'tests/serve.sh');
+const RUNTIME = process.env.SPIN_BIN ? `Spin (${process.env.SPIN_BIN})` : 'devhost';
 const SCREENSHOT = path.join(ROOT, 'target/ui-screenshot.png');
 const RUN_TIMEOUT_MS = 30_000; // one demo run, from the click to #status done
 const WATCHDOG_MS = 240_000; // the whole test
 const DEMOS = ['sequential', 'tasks', 'gather', 'wait', 'as-completed', 'timeout', 'cancel',
     'shield', 'future', 'event-loop', 'blocking', 'cpu'];
 
-let devhost = null; // the child process, when this test started it
-let devhostLog = '';
+let app = null; // the child process, when this test started it
+let appLog = '';
 let browser = null;
 let stopping = false; // a signal came: stop quietly
 
@@ -40,7 +42,7 @@ function check(cond, message) {
     if (!cond) throw new Failure(message);
 }
 
-// --- devhost ----------------------------------------------------------------------
+// --- the app (tests/serve.sh) -----------------------------------------------------------------
 
 function freePort() {
     return new Promise((resolve, reject) => {
@@ -54,29 +56,26 @@ function freePort() {
     });
 }
 
-async function startDevhost() {
-    if (!fs.existsSync(DEVHOST)) {
-        throw new Failure(`${path.relative(ROOT, DEVHOST)} is missing: run \`make build devhost\` first (or set APP_URL)`);
-    }
+async function startApp() {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    devhost = spawn(DEVHOST, ['--listen', `127.0.0.1:${port}`, '--quiet'], {
+    app = spawn(SERVE, [String(port)], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk) => {
-        devhostLog = (devhostLog + chunk.toString()).slice(-20_000);
+        appLog = (appLog + chunk.toString()).slice(-20_000);
     };
-    devhost.stdout.on('data', keep);
-    devhost.stderr.on('data', keep);
+    app.stdout.on('data', keep);
+    app.stderr.on('data', keep);
     let exited = null;
-    devhost.on('exit', (code, signal) => {
+    app.on('exit', (code, signal) => {
         exited = { code, signal };
     });
     const deadline = Date.now() + 120_000; // a cold compile cache on 2 cores takes a while
     while (Date.now() < deadline) {
         if (exited) {
-            throw new Failure(`devhost exited (code ${exited.code}, signal ${exited.signal}) before it answered:\n${devhostLog}`);
+            throw new Failure(`${RUNTIME} exited (code ${exited.code}, signal ${exited.signal}) before it answered:\n${appLog}`);
         }
         try {
             const res = await fetch(`${base}/.well-known/spin/health`);
@@ -86,12 +85,12 @@ async function startDevhost() {
         }
         await sleep(200);
     }
-    throw new Failure(`devhost did not answer on ${base} within 120 s:\n${devhostLog}`);
+    throw new Failure(`${RUNTIME} did not answer on ${base} within 120 s:\n${appLog}`);
 }
 
-async function stopDevhost() {
-    const child = devhost;
-    devhost = null;
+async function stopApp() {
+    const child = app;
+    app = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
@@ -104,7 +103,7 @@ async function cleanup() {
     const b = browser;
     browser = null;
     if (b) await b.close().catch(() => {});
-    await stopDevhost();
+    await stopApp();
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -390,8 +389,8 @@ async function main() {
     if (!fs.existsSync(CHROMIUM)) {
         throw new Failure(`${CHROMIUM} is missing: \`apt-get install -y chromium\` (\`make browser\` does it)`);
     }
-    if (!base) base = await startDevhost();
-    console.log(`browser: ${base}/ui/ in ${CHROMIUM}${devhost ? ' (devhost started here)' : ''}`);
+    if (!base) base = await startApp();
+    console.log(`browser: ${base}/ui/ in ${CHROMIUM}${app ? ` (${RUNTIME} started here)` : ''}`);
 
     // launch() runs Chromium on a fresh, empty user-data dir of its own and removes it on close.
     browser = await chromium.launch({
@@ -466,7 +465,7 @@ async function main() {
     console.log(`browser: screenshot in ${path.relative(ROOT, SCREENSHOT)}; ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
     console.log(`browser: ${passed} passed, ${failures.length} failed`);
     if (failures.length) {
-        if (devhost) console.log(`--- devhost's output (last lines) ---\n${devhostLog.split('\n').slice(-40).join('\n')}`);
+        if (app) console.log(`--- ${RUNTIME}'s output (last lines) ---\n${appLog.split('\n').slice(-40).join('\n')}`);
         console.error(`\nbrowser test FAILED:\n  ${failures.join('\n  ')}`);
         return 1;
     }
@@ -484,14 +483,14 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
     process.on(signal, async () => {
         if (stopping) return;
         stopping = true;
-        console.error(`browser test: ${signal}; stopping devhost and Chromium`);
+        console.error(`browser test: ${signal}; stopping the app and Chromium`);
         await cleanup();
         process.exit(code);
     });
 }
-// Last resort if node goes down some other way: never leave devhost behind.
+// Last resort if node goes down some other way: never leave the app behind.
 process.on('exit', () => {
-    if (devhost) devhost.kill('SIGKILL');
+    if (app) app.kill('SIGKILL');
 });
 
 let code = 1;
@@ -500,7 +499,7 @@ try {
 } catch (err) {
     if (!stopping) {
         console.error(`browser test FAILED: ${err instanceof Failure ? err.message : (err.stack || err)}`);
-        if (devhost && devhostLog) console.error(`--- devhost's output (last lines) ---\n${devhostLog.split('\n').slice(-40).join('\n')}`);
+        if (app && appLog) console.error(`--- ${RUNTIME}'s output (last lines) ---\n${appLog.split('\n').slice(-40).join('\n')}`);
     }
     code = 1;
 }

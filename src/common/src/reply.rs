@@ -24,15 +24,29 @@ pub fn html(status: StatusCode, page: String) -> Reply {
     with_body(status, "text/html; charset=utf-8", page.into_bytes())
 }
 
-/// A complete response with any content type.
+/// A complete response with any content type, its length declared.
+///
+/// Why the length: without it the host sends the body chunked, and Spin (which does
+/// not set TCP_NODELAY) can hold the closing chunk for a delayed ACK, about 40 ms.
+/// Measured with wrk on Spin 4.1: p99 44 ms chunked, about 5 ms with the length.
 pub fn with_body(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Reply {
+    let length = HeaderValue::from(body.len());
     let mut reply = http::Response::new(box_body(
         Full::new(Bytes::from(body)).map_err(|never| match never {}),
     ));
     *reply.status_mut() = status;
+    let headers = reply.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_LENGTH, length);
     reply
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+}
+
+/// The same complete reply without its declared length, so the host sends it
+/// chunked: how every reply went out before [`with_body`] declared lengths.
+/// `/upstream?framing=chunked` offers it, so `make bench` can show the difference
+/// and clients can be tried against chunked bodies.
+pub fn without_length(mut reply: Reply) -> Reply {
+    reply.headers_mut().remove(header::CONTENT_LENGTH);
     reply
 }
 

@@ -51,6 +51,9 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
     query.finish()?;
 
     let instance = instance::enter_request();
+    // Wall-clock bounds of the work, comparable across instances: they show which
+    // requests were busy at the same time (`started` measures the duration).
+    let busy_from = unix_ms();
     let started = Instant::now();
     let (name, value, iterations_done) = match (work_ms, iterations) {
         (Some(_), Some(_)) => {
@@ -69,18 +72,32 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
             ("work_ms", work_ms, done)
         }
     };
+    let busy_ms = clock::millis(started.elapsed());
     Ok(json!({
         name: value,
-        "busy_ms": clock::millis(started.elapsed()),
+        "busy_ms": busy_ms,
+        "busy_from_unix_ms": busy_from,
+        "busy_until_unix_ms": unix_ms(),
         "iterations_done": iterations_done,
         "instance": instance,
     }))
 }
 
+/// Milliseconds since the Unix epoch, by the host's wall clock.
+fn unix_ms() -> f64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    clock::millis(since_epoch)
+}
+
 fn json_response(status: u16, body: &Value) -> Response {
+    let text = format!("{body}\n");
+    // The length lets the host send the body in one piece (see common::reply::with_body).
     Response::builder()
         .status(status)
         .header("content-type", "application/json")
-        .body(format!("{body}\n"))
+        .header("content-length", text.len().to_string())
+        .body(text)
         .build()
 }

@@ -204,5 +204,10 @@ async fn ask_worker(url: &str) -> Result<Value, UpstreamError> {
     }
     let reply: Value =
         serde_json::from_slice(&body).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
-    Ok(json!({ "busy_ms": reply["busy_ms"], "instance": reply["instance"]["id"] }))
+    Ok(json!({
+        "busy_ms": reply["busy_ms"],
+        "busy_from_unix_ms": reply["busy_from_unix_ms"],
+        "busy_until_unix_ms": reply["busy_until_unix_ms"],
+        "instance": reply["instance"]["id"],
+    }))
 }

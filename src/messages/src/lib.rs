@@ -23,7 +23,14 @@ const MAX_MESSAGE_CHARS: usize = 4000;
 
 #[spin_sdk::http_service]
 async fn messages(request: Request) -> Reply {
-    reply::respond(run(request).await)
+    let outcome = run(request).await;
+    if let Err(error) = &outcome
+        && error.status >= 500
+    {
+        // The operator's view of a failed call; messages never carry the key.
+        eprintln!("POST /messages: {} {}", error.status, error.message);
+    }
+    reply::respond(outcome)
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {

@@ -71,6 +71,7 @@ fn paths() -> Value {
                 int("status", 200, 599, "Status to answer with."),
                 int("bytes", 0, 1_048_576, "Filler bytes to add."),
                 text("id", 128, "A label echoed back."),
+                choice("framing", &["length", "chunked"]),
             ],
             upstream_answers(),
         ),

@@ -29,6 +29,7 @@ async fn answer(request: Request) -> Result<Reply, ApiError> {
     let status = query.int_or("status", 200..=599, 200)?;
     let filler_bytes = query.int_or("bytes", 0..=MAX_FILLER_BYTES, 0)?;
     let id = query.text("id", MAX_ID_CHARS)?;
+    let framing = query.choice("framing", &["length", "chunked"], "length")?;
     query.finish()?;
     let instance = instance::enter_request();
 
@@ -44,5 +45,9 @@ async fn answer(request: Request) -> Result<Reply, ApiError> {
         filler: ".".repeat(filler_bytes as usize),
         instance,
     };
-    Ok(reply::json(status, &body))
+    let reply = reply::json(status, &body);
+    Ok(match framing {
+        "chunked" => reply::without_length(reply),
+        _ => reply,
+    })
 }
