@@ -14,9 +14,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// The repository root.
+/// The repository root: the parent of this crate's directory, as cargo names it
+/// when it runs the tests. (Read at run time: a target directory shared by two
+/// checkouts may hold this library built from the other one.)
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let tests_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    tests_dir
         .parent()
         .expect("tests/ has a parent")
         .to_path_buf()

@@ -1,5 +1,5 @@
 //! The black-box suite. Every test talks HTTP to the app; see `support.rs` for
-//! where the app runs (in-process devhost, or `APP_URL`).
+//! where the app runs (devhost in-process, or real Spin when `SPIN_BIN` is set).
 
 mod concurrency;
 mod cpu_worker;
@@ -7,6 +7,7 @@ mod echo;
 mod faults;
 mod framing;
 mod hello;
+mod lessons;
 mod messages;
 mod openapi;
 mod parity;

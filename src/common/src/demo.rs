@@ -1,8 +1,9 @@
 //! What the asyncio-tour demos share: their parameters (delays, failing tasks,
 //! transport), an upstream call that records itself on the trace, and the report
-//! every demo answers (see "Response contract" in DESIGN.md).
+//! every demo answers: the JSON contract of the README's "The asyncio tour".
 
-use crate::instance::{self, InstanceInfo};
+use crate::instance::InstanceInfo;
+use crate::lesson::{Region, SourceRef};
 use crate::query::Query;
 use crate::reply::{ApiError, Reply};
 use crate::trace::{Event, Outcome, TaskRecord, Trace};
@@ -26,8 +27,8 @@ pub struct DemoInfo {
     pub name: &'static str,
     /// The asyncio code it mirrors.
     pub python: &'static str,
-    /// The Rust code that does the same here.
-    pub rust: &'static str,
+    /// The region of the component's source that does the same here (`region!`).
+    pub rust: Region,
     /// The lesson, in one sentence.
     pub note: &'static str,
 }
@@ -37,7 +38,10 @@ pub struct DemoInfo {
 pub struct Report {
     pub demo: &'static str,
     pub python: &'static str,
-    pub rust: &'static str,
+    /// The code that ran, cut from the component's source.
+    pub rust: String,
+    /// Where that code lives: file and lines of each region shown.
+    pub rust_source: Vec<SourceRef>,
     pub params: Value,
     pub elapsed_ms: f64,
     pub expected_ms: f64,
@@ -55,14 +59,15 @@ impl Report {
         Self {
             demo: info.name,
             python: info.python,
-            rust: info.rust,
+            rust: info.rust.text(),
+            rust_source: vec![info.rust.source()],
             params,
             elapsed_ms: trace.now_ms(),
             expected_ms,
             tasks: trace.tasks(),
             events: trace.events(),
             note: info.note.to_owned(),
-            instance: instance::enter_request(),
+            instance: trace.instance(),
             extra: Map::new(),
         }
     }
@@ -70,6 +75,18 @@ impl Report {
     /// Adds a demo-specific field.
     pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
         self.extra.insert(key.to_owned(), json!(value));
+        self
+    }
+
+    /// Shows other regions of the source as the code that ran, for a demo whose
+    /// code depends on its mode (one after another when several ran).
+    pub fn with_rust(mut self, regions: &[Region]) -> Self {
+        self.rust = regions
+            .iter()
+            .map(Region::text)
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        self.rust_source = regions.iter().map(Region::source).collect();
         self
     }
 
@@ -298,90 +315,6 @@ impl Drop for CancelOnDrop<'_> {
     }
 }
 
-/// When [`wait`] returns, as asyncio's `return_when`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReturnWhen {
-    FirstCompleted,
-    FirstException,
-    AllCompleted,
-}
-
-impl ReturnWhen {
-    /// The names accepted in a `return_when=` parameter.
-    pub const NAMES: [&'static str; 3] = ["first_completed", "first_exception", "all_completed"];
-
-    /// Reads a name from [`Self::NAMES`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "first_completed" => Some(Self::FirstCompleted),
-            "first_exception" => Some(Self::FirstException),
-            "all_completed" => Some(Self::AllCompleted),
-            _ => None,
-        }
-    }
-}
-
-/// What [`wait`] saw: `done` in completion order, `pending` when it returned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Waited {
-    pub timed_out: bool,
-    pub done: Vec<usize>,
-    pub pending: Vec<usize>,
-}
-
-/// `asyncio.wait(calls, timeout=limit, return_when=...)`, then cancels what is
-/// still pending, as the original `/asynctasks` meant to. A `FuturesUnordered`
-/// yields each call as it completes; the loop stops when the condition holds, the
-/// timer bounds it, and dropping the set drops (cancels) the calls still running.
-pub async fn wait(
-    trace: &Trace,
-    calls: Vec<TracedCall>,
-    return_when: ReturnWhen,
-    limit: Option<std::time::Duration>,
-) -> Waited {
-    use futures::StreamExt;
-    use futures::stream::FuturesUnordered;
-
-    let ids: Vec<usize> = calls.iter().map(|call| call.task).collect();
-    let mut running: FuturesUnordered<_> = calls
-        .into_iter()
-        .map(|call| async move { call.run().await.is_ok() })
-        .collect();
-    let until_condition = async {
-        while let Some(succeeded) = running.next().await {
-            let holds = match return_when {
-                ReturnWhen::FirstCompleted => true,
-                ReturnWhen::FirstException => !succeeded,
-                ReturnWhen::AllCompleted => false,
-            };
-            if holds {
-                break;
-            }
-        }
-    };
-    let timed_out = crate::task::timeout_if(limit, until_condition)
-        .await
-        .is_err();
-    if timed_out {
-        trace.note("timeout: wait returns with what is done");
-    }
-    let done: Vec<usize> = trace
-        .completion_order()
-        .into_iter()
-        .filter(|id| ids.contains(id))
-        .collect();
-    let pending: Vec<usize> = ids.into_iter().filter(|id| !done.contains(id)).collect();
-    if !pending.is_empty() {
-        trace.note("cancelling the pending tasks");
-    }
-    drop(running);
-    Waited {
-        timed_out,
-        done,
-        pending,
-    }
-}
-
 /// What a task's result shows of an upstream reply.
 pub fn reply_summary(reply: &UpstreamReply) -> Value {
     json!({
@@ -486,7 +419,7 @@ mod tests {
         let info = DemoInfo {
             name: "x",
             python: "p",
-            rust: "r",
+            rust: Region::cut("x.rs", "// region: r\nr\n// endregion: r\n", "r"),
             note: "n",
         };
         let trace = Trace::start();

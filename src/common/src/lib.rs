@@ -12,6 +12,8 @@
 //!
 //! - [`trace`], [`task`], [`demo`], [`ndjson`]: what the tour demos share: the task
 //!   timeline, spawning with a handle, timeouts, the report, streaming lines.
+//! - [`lesson`]: the `region!` macro, which embeds the marked region of a lesson's
+//!   own source that its report answers as `rust`.
 //! - [`cpu`]: the CPU-bound kernel, the same inline and in the offload worker.
 //!
 //! Everything except the actual `send` is plain Rust and unit-tested natively.
@@ -24,6 +26,7 @@ pub mod cpu;
 pub mod demo;
 pub mod error;
 pub mod instance;
+pub mod lesson;
 pub mod lines;
 #[cfg(feature = "sdk")]
 pub mod ndjson;
@@ -42,6 +45,7 @@ pub use clock::Timeline;
 #[cfg(feature = "sdk")]
 pub use demo::{CallPlan, DemoInfo, Report, TracedCall};
 pub use error::ApiError;
+pub use lesson::Region;
 pub use query::Query;
 #[cfg(feature = "sdk")]
 pub use reply::Reply;

@@ -82,7 +82,7 @@ pub struct TimedOut;
 
 /// Runs `work` for at most `limit`, like `asyncio.wait_for`: when the timer fires
 /// first, `work` is dropped, which cancels whatever it was awaiting (an outbound
-/// request included).
+/// request included). Lesson 06 (`src/tour/06-timeout`) writes this race out.
 pub async fn timeout<T>(limit: Duration, work: impl Future<Output = T>) -> Result<T, TimedOut> {
     match futures::future::select(pin!(work), pin!(spin_sdk::time::sleep(limit))).await {
         Either::Left((output, _timer)) => Ok(output),

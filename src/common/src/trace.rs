@@ -52,6 +52,9 @@ pub struct Event {
 #[derive(Debug)]
 struct Recorded {
     timeline: Timeline,
+    /// The instance, and this request's number on it, counted when the trace (the
+    /// request's work) starts, not when the report is written.
+    instance: crate::instance::InstanceInfo,
     tasks: Vec<TaskRecord>,
     events: Vec<Event>,
     lines: Option<Lines>,
@@ -75,10 +78,16 @@ impl Trace {
     fn with_lines(lines: Option<Lines>) -> Self {
         Self(Rc::new(RefCell::new(Recorded {
             timeline: Timeline::start(),
+            instance: crate::instance::enter_request(),
             tasks: Vec::new(),
             events: Vec::new(),
             lines,
         })))
+    }
+
+    /// The instance serving this request, counted when the trace started.
+    pub fn instance(&self) -> crate::instance::InstanceInfo {
+        self.0.borrow().instance.clone()
     }
 
     /// Milliseconds since the trace started.

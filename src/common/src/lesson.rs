@@ -1,0 +1,205 @@
+//! The Rust a lesson shows is the Rust that ran: a marked region of the
+//! component's own source, cut out at compile time.
+//!
+//! In a lesson's `src/lib.rs`, the code that does what the Python does sits
+//! between two marker lines:
+//!
+//! ```text
+//! // region: wait
+//! let mut running: FuturesUnordered<_> = ...;
+//! // endregion: wait
+//! ```
+//!
+//! and `const WAIT: Region = common::region!("wait");` embeds it. The source is
+//! read by `include_str!` and the region found by a `const fn`, so a missing or
+//! unclosed region stops the build; a report then answers the code with the file
+//! and lines it came from (`rust_source`), so a learner goes from a run to its code
+//! in one step.
+
+use serde::Serialize;
+
+/// A region of a component's source: its code and where it lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// The source file, relative to the repository root (`file!()`).
+    pub file: &'static str,
+    /// The region's name, as in its marker lines.
+    pub name: &'static str,
+    /// The lines between the markers, as written (indentation kept).
+    pub code: &'static str,
+    /// The first and last line of `code` in `file`, counted from 1.
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+/// Where a report's `rust` comes from: `{"file": ..., "first_line": .., "last_line": ..}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub file: &'static str,
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+/// Embeds region `$name` of the calling crate's `src/lib.rs` as a [`Region`]; use it
+/// in a `const` so that a missing region is a compile error.
+#[macro_export]
+macro_rules! region {
+    ($name:literal) => {
+        $crate::lesson::Region::cut(
+            file!(),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")),
+            $name,
+        )
+    };
+}
+
+impl Region {
+    /// Finds the lines between `// region: NAME` and `// endregion: NAME` in `source`.
+    /// Panics (at compile time, in a `const`) when either marker is missing.
+    pub const fn cut(file: &'static str, source: &'static str, name: &'static str) -> Self {
+        let bytes = source.as_bytes();
+        let mut start = 0; // byte offset of the current line
+        let mut line = 1;
+        let mut code_start = None; // (byte offset, line number)
+        while start < bytes.len() {
+            let end = line_end(bytes, start);
+            if code_start.is_none() && is_marker(bytes, start, end, b"// region: ", name) {
+                code_start = Some((next_line(bytes, end), line + 1));
+            } else if let Some((from, first_line)) = code_start
+                && is_marker(bytes, start, end, b"// endregion: ", name)
+            {
+                let code = slice(source, from, start);
+                return Self {
+                    file,
+                    name,
+                    code,
+                    first_line,
+                    last_line: line - 1,
+                };
+            }
+            start = next_line(bytes, end);
+            line += 1;
+        }
+        panic!("a lesson region is missing or unclosed: see its // region: marker")
+    }
+
+    /// The code with its common indentation removed and no trailing newline: what a
+    /// report answers as `rust`.
+    pub fn text(&self) -> String {
+        let lines: Vec<&str> = self.code.lines().collect();
+        let indent = lines
+            .iter()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| line.len() - line.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        lines
+            .iter()
+            .map(|line| line.get(indent..).unwrap_or("").trim_end())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Where the code lives, for a report's `rust_source`.
+    pub fn source(&self) -> SourceRef {
+        SourceRef {
+            file: self.file,
+            first_line: self.first_line,
+            last_line: self.last_line,
+        }
+    }
+}
+
+/// The offset of the `\n` that ends the line starting at `start` (or the end).
+const fn line_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start;
+    while at < bytes.len() && bytes[at] != b'\n' {
+        at += 1;
+    }
+    at
+}
+
+const fn next_line(bytes: &[u8], end: usize) -> usize {
+    if end < bytes.len() { end + 1 } else { end }
+}
+
+/// True when the line `bytes[start..end]`, trimmed, is `prefix` followed by `name`.
+const fn is_marker(bytes: &[u8], start: usize, end: usize, prefix: &[u8], name: &str) -> bool {
+    let mut from = start;
+    while from < end && (bytes[from] == b' ' || bytes[from] == b'\t') {
+        from += 1;
+    }
+    let mut to = end;
+    while to > from && (bytes[to - 1] == b' ' || bytes[to - 1] == b'\r') {
+        to -= 1;
+    }
+    let name = name.as_bytes();
+    if to - from != prefix.len() + name.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if bytes[from + i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < name.len() {
+        if bytes[from + prefix.len() + j] != name[j] {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+/// `source[from..to]` in a `const fn`.
+const fn slice(source: &'static str, from: usize, to: usize) -> &'static str {
+    let (_, rest) = source.as_bytes().split_at(from);
+    let (piece, _) = rest.split_at(to - from);
+    match core::str::from_utf8(piece) {
+        Ok(text) => text,
+        Err(_) => panic!("a region must start and end on line boundaries"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "fn a() {\n    // region: demo\n    let x = 1;\n\n        x + 1\n    // endregion: demo\n}\n// region: other\nz\n// endregion: other\n";
+
+    #[test]
+    fn cuts_a_region_with_its_lines() {
+        const DEMO: Region = Region::cut("f.rs", SOURCE, "demo");
+        assert_eq!(DEMO.code, "    let x = 1;\n\n        x + 1\n");
+        assert_eq!((DEMO.first_line, DEMO.last_line), (3, 5));
+        assert_eq!(DEMO.text(), "let x = 1;\n\n    x + 1");
+        let other = Region::cut("f.rs", SOURCE, "other");
+        assert_eq!(
+            (other.code, other.first_line, other.last_line),
+            ("z\n", 9, 9)
+        );
+        assert_eq!(
+            other.source(),
+            SourceRef {
+                file: "f.rs",
+                first_line: 9,
+                last_line: 9
+            }
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "missing or unclosed")]
+    fn a_missing_region_is_refused() {
+        Region::cut("f.rs", SOURCE, "dem");
+    }
+
+    #[test]
+    #[should_panic(expected = "missing or unclosed")]
+    fn an_unclosed_region_is_refused() {
+        Region::cut("f.rs", "// region: open\nx\n", "open");
+    }
+}

@@ -1,0 +1,64 @@
+//! `GET /asynctasks`: the original service's task report.
+//!
+//! aiohttp: the handler did `tasks = [asyncio.create_task(fetch(url)) for url in
+//! urls]`, then `done, pending = await asyncio.wait(tasks, timeout=5)`, cancelled
+//! what was pending, and logged the results and the total time.
+//! Rust: the same three fetches (to the app's own `/upstream`, 200, 800 and 6000 ms
+//! by default) run together in a `FuturesUnordered` under a 5 s limit; what is
+//! still pending then is dropped, which cancels it. The report says which tasks
+//! were done and which were cancelled, with each result or error.
+
+use common::demo::{self, DemoInfo};
+use common::reply::{self, ApiError, Reply};
+use common::{CallPlan, Outcome, Report, Trace, TracedCall, task};
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use serde_json::json;
+use spin_sdk::http::Request;
+use std::time::Duration;
+
+const INFO: DemoInfo = DemoInfo {
+    name: "asynctasks",
+    python: "tasks = [asyncio.create_task(fetch(url)) for url in urls]\ndone, pending = await asyncio.wait(tasks, timeout=5)\nfor task in pending:\n    task.cancel()",
+    rust: common::region!("asynctasks"),
+    note: "The fetches ran together; those not done when the timeout passed were cancelled.",
+};
+
+#[spin_sdk::http_service]
+async fn asynctasks(request: Request) -> Reply {
+    reply::respond(run(request).await)
+}
+
+async fn run(request: Request) -> Result<Reply, ApiError> {
+    let mut query = demo::get_query(&request)?;
+    let plan = CallPlan::parse(&mut query, &[200, 800, 6000], true)?;
+    let timeout_ms = query.int_or("timeout_ms", 0..=demo::MAX_TIMEOUT_MS, 5000)?;
+    query.finish()?;
+
+    let trace = Trace::start();
+    let calls = plan.declare(&trace);
+    // region: asynctasks
+    let mut running: FuturesUnordered<_> = calls.into_iter().map(TracedCall::run).collect();
+    let all_done = async { while running.next().await.is_some() {} };
+    let limit = Duration::from_millis(timeout_ms);
+    let timed_out = task::timeout(limit, all_done).await.is_err();
+    let done = trace.completion_order(); // read before the drop records the cancels
+    drop(running); // drops, which cancels, the fetches still pending
+    // endregion: asynctasks
+    let total_time_ms = trace.now_ms();
+
+    let params = plan.params(json!({ "timeout_ms": timeout_ms }));
+    let expected_ms = demo::within_timeout(plan.longest_ms(), Some(timeout_ms));
+    let note = if !timed_out {
+        "Every fetch finished before the timeout, so nothing was cancelled."
+    } else {
+        INFO.note
+    };
+    let report = Report::new(&INFO, params, expected_ms, &trace)
+        .with_note(note)
+        .with("timed_out", timed_out)
+        .with("done", done)
+        .with("cancelled", trace.ids_with(Outcome::Cancelled))
+        .with("total_time_ms", total_time_ms);
+    Ok(report.into_reply())
+}

@@ -1,0 +1,42 @@
+//! `GET /demo/sequential`: awaiting coroutines one after another.
+//!
+//! asyncio: `for url in urls: results.append(await fetch(url))`. Each `await`
+//! suspends the handler until that fetch is done, so the next fetch has not even
+//! started: the total is the sum of the delays.
+//! Rust: `for call in calls { call.run().await }` does exactly the same. An `async`
+//! block is lazy, like a coroutine object: nothing runs until it is awaited.
+
+use common::demo::{self, DemoInfo};
+use common::reply::{self, ApiError, Reply};
+use common::{CallPlan, Report, Trace};
+use serde_json::json;
+use spin_sdk::http::Request;
+
+const INFO: DemoInfo = DemoInfo {
+    name: "sequential",
+    python: "for url in urls:\n    results.append(await fetch(url))",
+    rust: common::region!("sequential"),
+    note: "Awaiting each call before starting the next adds the delays up: nothing overlaps.",
+};
+
+#[spin_sdk::http_service]
+async fn sequential(request: Request) -> Reply {
+    reply::respond(run(request).await)
+}
+
+async fn run(request: Request) -> Result<Reply, ApiError> {
+    let mut query = demo::get_query(&request)?;
+    let plan = CallPlan::parse(&mut query, &[100, 200, 300], false)?;
+    query.finish()?;
+
+    let trace = Trace::start();
+    // region: sequential
+    for call in plan.declare(&trace) {
+        // A failed call is recorded on its task; the next one still runs.
+        let _ = call.run().await;
+    }
+    // endregion: sequential
+
+    let expected_ms = plan.delays.iter().sum::<u64>() as f64;
+    Ok(Report::new(&INFO, plan.params(json!({})), expected_ms, &trace).into_reply())
+}

@@ -1,0 +1,141 @@
+//! `GET /demo/wait`: `asyncio.wait` with `return_when` and a timeout.
+//!
+//! asyncio: `done, pending = await asyncio.wait(tasks, timeout=t, return_when=...)`
+//! returns as soon as the condition holds (first completed, first exception, all
+//! completed) or the timeout passes, and leaves the pending tasks running; the
+//! original `/asynctasks` then meant to cancel them.
+//! Rust: a `FuturesUnordered` yields each call as it completes; the loop stops when
+//! the condition holds, a timer bounds it, and dropping the set cancels what is
+//! still pending.
+
+use common::demo::{self, DemoInfo};
+use common::reply::{self, ApiError, Reply};
+use common::{CallPlan, Outcome, Report, Trace, TracedCall, task};
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use serde_json::json;
+use spin_sdk::http::Request;
+use std::time::Duration;
+
+const INFO: DemoInfo = DemoInfo {
+    name: "wait",
+    python: "done, pending = await asyncio.wait(tasks, timeout=t, return_when=FIRST_COMPLETED)\nfor task in pending:\n    task.cancel()",
+    rust: common::region!("wait"),
+    note: "wait returns as soon as its condition holds or the timeout passes; the calls still pending are then cancelled.",
+};
+
+#[spin_sdk::http_service]
+async fn wait(request: Request) -> Reply {
+    reply::respond(run(request).await)
+}
+
+async fn run(request: Request) -> Result<Reply, ApiError> {
+    let mut query = demo::get_query(&request)?;
+    let plan = CallPlan::parse(&mut query, &[300, 200, 100], true)?;
+    let return_when = query.choice("return_when", &ReturnWhen::NAMES, "all_completed")?;
+    let timeout_ms = query.int("timeout_ms", 0..=demo::MAX_TIMEOUT_MS)?;
+    query.finish()?;
+
+    let trace = Trace::start();
+    let calls = plan.declare(&trace);
+    let until = ReturnWhen::from_name(return_when).expect("choice() returns one of NAMES");
+    let limit = timeout_ms.map(Duration::from_millis);
+    let waited = asyncio_wait(&trace, calls, until, limit).await;
+
+    let params = plan.params(json!({ "return_when": return_when, "timeout_ms": timeout_ms }));
+    let expected_ms = demo::within_timeout(condition_met_ms(&plan, until), timeout_ms);
+    let report = Report::new(&INFO, params, expected_ms, &trace)
+        .with("timed_out", waited.timed_out)
+        .with("done", waited.done)
+        .with("pending", waited.pending)
+        .with("cancelled", trace.ids_with(Outcome::Cancelled));
+    Ok(report.into_reply())
+}
+
+/// When the idea says wait's condition holds: the delay of the task that meets it.
+fn condition_met_ms(plan: &CallPlan, until: ReturnWhen) -> u64 {
+    match until {
+        ReturnWhen::FirstCompleted => plan.delays.iter().copied().min().unwrap_or(0),
+        ReturnWhen::FirstException => plan.first_failure_ms().unwrap_or(plan.longest_ms()),
+        ReturnWhen::AllCompleted => plan.longest_ms(),
+    }
+}
+
+/// When [`asyncio_wait`] returns, as asyncio's `return_when`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReturnWhen {
+    FirstCompleted,
+    FirstException,
+    AllCompleted,
+}
+
+impl ReturnWhen {
+    /// The names accepted in a `return_when=` parameter.
+    const NAMES: [&'static str; 3] = ["first_completed", "first_exception", "all_completed"];
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "first_completed" => Some(Self::FirstCompleted),
+            "first_exception" => Some(Self::FirstException),
+            "all_completed" => Some(Self::AllCompleted),
+            _ => None,
+        }
+    }
+}
+
+/// What [`asyncio_wait`] saw: `done` in completion order, `pending` when it returned.
+struct Waited {
+    timed_out: bool,
+    done: Vec<usize>,
+    pending: Vec<usize>,
+}
+
+/// `asyncio.wait(calls, timeout=limit, return_when=...)`, then the pending calls
+/// are cancelled, as the original `/asynctasks` meant to.
+async fn asyncio_wait(
+    trace: &Trace,
+    calls: Vec<TracedCall>,
+    return_when: ReturnWhen,
+    limit: Option<Duration>,
+) -> Waited {
+    let ids: Vec<usize> = calls.iter().map(|call| call.task).collect();
+    // region: wait
+    // Every call runs at once; the set yields each one as it completes.
+    let mut running: FuturesUnordered<_> = calls
+        .into_iter()
+        .map(|call| async move { call.run().await.is_ok() })
+        .collect();
+    let until_condition = async {
+        while let Some(succeeded) = running.next().await {
+            let holds = match return_when {
+                ReturnWhen::FirstCompleted => true,
+                ReturnWhen::FirstException => !succeeded,
+                ReturnWhen::AllCompleted => false,
+            };
+            if holds {
+                break;
+            }
+        }
+    };
+    // The timeout: the same race of work against a timer as wait_for (lesson 06).
+    let timed_out = task::timeout_if(limit, until_condition).await.is_err();
+    if timed_out {
+        trace.note("timeout: wait returns with what is done");
+    }
+    let done: Vec<usize> = trace
+        .completion_order()
+        .into_iter()
+        .filter(|id| ids.contains(id))
+        .collect();
+    let pending: Vec<usize> = ids.into_iter().filter(|id| !done.contains(id)).collect();
+    if !pending.is_empty() {
+        trace.note("cancelling the pending tasks");
+    }
+    drop(running); // drops, which cancels, the calls still pending
+    // endregion: wait
+    Waited {
+        timed_out,
+        done,
+        pending,
+    }
+}

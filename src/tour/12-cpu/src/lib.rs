@@ -1,0 +1,237 @@
+//! `GET /demo/cpu`: CPU-bound work gets nothing from async; offloading does.
+//!
+//! asyncio: CPU-bound coroutines never await, so the loop runs them one after
+//! another: no speed-up. The way out is `await loop.run_in_executor(pool, work)`,
+//! which runs the work on other threads (or processes).
+//! Rust on Spin: tasks of one WASI 0.3 instance share its one thread, so `inline`
+//! takes as long as doing the work sequentially. `offload` sends each piece of work
+//! as an outbound request to `/cpu-worker`, a WASI 0.2 component: the host gives
+//! every such request a fresh instance and runs them in parallel on its threads.
+//! That is `run_in_executor` on Spin.
+
+use common::demo::{self, DemoInfo};
+use common::reply::{self, ApiError, Reply};
+use common::upstream::{self, Transport, UpstreamError};
+use common::{Outcome, Report, Trace, clock, cpu, task};
+use serde_json::{Value, json};
+use spin_sdk::http::Request;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const INFO: DemoInfo = DemoInfo {
+    name: "cpu",
+    python: "await asyncio.gather(*(cpu_task() for _ in range(n)))          # inline: no speed-up\nawait asyncio.gather(*(loop.run_in_executor(pool, work) for _ in range(n)))  # offload",
+    rust: common::region!("inline"),
+    note: "Inline CPU tasks took turns on the instance's one thread, while the same work offloaded to the WASI 0.2 worker ran on several instances in parallel.",
+};
+
+/// With `mode=offload` (or `both`): the code that sends the work away.
+const OFFLOAD: common::Region = common::region!("offload");
+
+const MODES: [&str; 3] = ["both", "inline", "offload"];
+const MAX_TASKS: u64 = 16;
+const MAX_WORK_MS: u64 = 2_000;
+const DEFAULT_WORK_MS: u64 = 250;
+const MAX_ITERATIONS: u64 = 2_000_000_000;
+const MAX_TOTAL_MS: u64 = 20_000;
+const CALIBRATION: Duration = Duration::from_millis(50);
+
+#[spin_sdk::http_service]
+async fn cpu_demo(request: Request) -> Reply {
+    reply::respond(run(request).await)
+}
+
+async fn run(request: Request) -> Result<Reply, ApiError> {
+    let mut query = demo::get_query(&request)?;
+    let tasks = query.int_or("n", 1..=MAX_TASKS, 4)? as usize;
+    let work_ms = query.int("work_ms", 1..=MAX_WORK_MS)?;
+    let fixed_iterations = query.int("iterations", 1..=MAX_ITERATIONS)?;
+    let mode = query.choice("mode", &MODES, "both")?;
+    let transport = demo::transport(&mut query)?;
+    query.finish()?;
+    if work_ms.is_some() && fixed_iterations.is_some() {
+        return Err(ApiError::bad_request(
+            Some("iterations"),
+            "give work_ms or iterations, not both",
+        ));
+    }
+
+    // The same number of steps inline and offloaded, so both do the same work.
+    let trace = Trace::start();
+    let per_ms = steps_per_ms();
+    trace.note(format!(
+        "calibrated: {per_ms:.0} steps per ms on this instance"
+    ));
+    let iterations = match (fixed_iterations, work_ms) {
+        (Some(iterations), _) => iterations,
+        (None, work_ms) => (per_ms * work_ms.unwrap_or(DEFAULT_WORK_MS) as f64) as u64,
+    };
+    let task_ms = clock::round_ms(iterations as f64 / per_ms);
+    let sequential_ms = clock::round_ms(task_ms * tasks as f64);
+    let total_ms = sequential_ms * if mode == "both" { 2.0 } else { 1.0 };
+    if total_ms > MAX_TOTAL_MS as f64 {
+        return Err(ApiError::bad_request(
+            Some(if fixed_iterations.is_some() {
+                "iterations"
+            } else {
+                "work_ms"
+            }),
+            format!(
+                "that is about {total_ms:.0} ms of CPU work; at most {MAX_TOTAL_MS} ms are allowed"
+            ),
+        ));
+    }
+
+    // Speed-ups are against the sequential time: measured by the inline run when
+    // there is one (side by side), estimated from the calibration otherwise.
+    let mut runs = serde_json::Map::new();
+    let mut baseline_ms = sequential_ms;
+    let mut offload_ms = None;
+    if mode != "offload" {
+        let elapsed = timed(&trace, run_inline(&trace, tasks, iterations)).await;
+        runs.insert(
+            "inline".into(),
+            json!({ "elapsed_ms": elapsed, "speedup": speedup(sequential_ms, elapsed) }),
+        );
+        baseline_ms = elapsed;
+    }
+    if mode != "inline" {
+        let instances = run_offloaded(&trace, tasks, iterations, transport);
+        let (elapsed, instances) = timed_with(&trace, instances).await;
+        offload_ms = Some(elapsed);
+        runs.insert(
+            "offload".into(),
+            json!({ "elapsed_ms": elapsed, "speedup": speedup(baseline_ms, elapsed), "worker_instances": instances }),
+        );
+    }
+
+    // The values in effect: work_ms is the default unless iterations was given.
+    let work_ms = fixed_iterations
+        .is_none()
+        .then(|| work_ms.unwrap_or(DEFAULT_WORK_MS));
+    let params = json!({ "n": tasks, "work_ms": work_ms, "iterations": iterations, "mode": mode, "transport": transport.name() });
+    let code: &[common::Region] = match mode {
+        "inline" => &[INFO.rust],
+        "offload" => &[OFFLOAD],
+        _ => &[INFO.rust, OFFLOAD],
+    };
+    let expected_ms = if mode == "offload" {
+        task_ms
+    } else {
+        sequential_ms + offload_ms.map_or(0.0, |_| task_ms)
+    };
+    let report = Report::new(&INFO, params, expected_ms, &trace)
+        .with_rust(code)
+        .with("task_ms", task_ms)
+        .with("sequential_ms", sequential_ms)
+        .with("runs", runs)
+        .with(
+            "expected_assumes",
+            "offloaded tasks each take one task's time, all at once: that needs a free core per task; with fewer cores they take turns and the run takes longer",
+        );
+    Ok(report.into_reply())
+}
+
+/// This instance's speed, measured on its first request (50 ms) and kept: it does
+/// not change while the instance lives, and later requests need not pay for it.
+fn steps_per_ms() -> f64 {
+    static STEPS_PER_MS: OnceLock<f64> = OnceLock::new();
+    *STEPS_PER_MS.get_or_init(|| cpu::iterations_per_ms(CALIBRATION))
+}
+
+fn speedup(sequential_ms: f64, elapsed_ms: f64) -> f64 {
+    (sequential_ms / elapsed_ms.max(0.1) * 100.0).round() / 100.0
+}
+
+async fn timed(trace: &Trace, work: impl Future<Output = ()>) -> f64 {
+    timed_with(trace, work).await.0
+}
+
+async fn timed_with<T>(trace: &Trace, work: impl Future<Output = T>) -> (f64, T) {
+    let started = trace.now_ms();
+    let output = work.await;
+    (clock::round_ms(trace.now_ms() - started), output)
+}
+
+/// `n` tasks on this instance, each running the steps without an await.
+async fn run_inline(trace: &Trace, tasks: usize, iterations: u64) {
+    let handles: Vec<_> = (0..tasks)
+        .map(|n| {
+            let id = trace.add_task(format!("inline {n}: {iterations} steps"));
+            let trace = trace.clone();
+            // region: inline
+            task::spawn(async move {
+                trace.started(id);
+                cpu::spin(iterations); // no await inside: the thread is this task's
+                trace.finished(id, Outcome::Ok, Ok(json!({ "ran_on": "this instance" })));
+            })
+            // endregion: inline
+        })
+        .collect();
+    for handle in handles {
+        let _ = handle.await;
+    }
+}
+
+/// `n` requests to the worker at once; returns how many distinct instances served them.
+async fn run_offloaded(
+    trace: &Trace,
+    tasks: usize,
+    iterations: u64,
+    transport: Transport,
+) -> usize {
+    let url = format!(
+        "{}/cpu-worker?iterations={iterations}",
+        transport.origin_of("cpu-worker")
+    );
+    let handles: Vec<_> = (0..tasks)
+        .map(|n| {
+            let id = trace.add_task(format!(
+                "offload {n}: GET /cpu-worker?iterations={iterations}"
+            ));
+            let (trace, url) = (trace.clone(), url.clone());
+            // region: offload
+            task::spawn(async move {
+                trace.started(id);
+                // An HTTP request to the WASI 0.2 worker: a fresh instance each,
+                // on a host thread of its own, while this task awaits the answer.
+                match ask_worker(&url).await {
+                    Ok(reply) => trace.finished(id, Outcome::Ok, Ok(reply)),
+                    Err(error) => trace.finished(id, Outcome::Error, Err(error.to_string())),
+                }
+            })
+            // endregion: offload
+        })
+        .collect();
+    let first_id = trace.tasks().len() - tasks;
+    for handle in handles {
+        let _ = handle.await;
+    }
+    let mut instances: Vec<String> = trace.tasks()[first_id..]
+        .iter()
+        .filter_map(|task| {
+            task.result.as_ref()?["instance"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    instances.sort();
+    instances.dedup();
+    instances.len()
+}
+
+async fn ask_worker(url: &str) -> Result<Value, UpstreamError> {
+    let (status, body) = upstream::get(url).await?;
+    if status != 200 {
+        let body = String::from_utf8_lossy(&body).into_owned();
+        return Err(UpstreamError::Status { status, body });
+    }
+    let reply: Value =
+        serde_json::from_slice(&body).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
+    Ok(json!({
+        "busy_ms": reply["busy_ms"],
+        "busy_from_unix_ms": reply["busy_from_unix_ms"],
+        "busy_until_unix_ms": reply["busy_until_unix_ms"],
+        "instance": reply["instance"]["id"],
+    }))
+}

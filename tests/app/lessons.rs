@@ -1,0 +1,131 @@
+//! What a learner reads is the code that ran: every demo answers, as `rust`, regions
+//! cut from its own source, and `rust_source` says where they are. This reads those
+//! files and lines and checks that they hold exactly that code, for each mode.
+
+use integration_tests::{app_url, get_json, get_ndjson, repo_root};
+use serde_json::Value;
+
+/// A quick run of every lesson (and of /asynctasks, the original's own lesson).
+const RUNS: &[&str] = &[
+    "/demo/sequential?delays=10,20",
+    "/demo/tasks?delays=10,20",
+    "/demo/gather?delays=10,20",
+    "/demo/gather?delays=10,20&return_exceptions=true",
+    "/demo/wait?delays=10,20&timeout_ms=5000",
+    "/demo/as-completed?delays=10,20",
+    "/demo/timeout?delay_ms=50&timeout_ms=10",
+    "/demo/cancel?cpu_ms=0&delay_ms=50&cancel_after_ms=10",
+    "/demo/shield?delay_ms=50&timeout_ms=10",
+    "/demo/shield?delay_ms=50&timeout_ms=10&shield=false",
+    "/demo/future?delay_ms=10",
+    "/demo/event-loop?step_ms=1",
+    "/demo/blocking?delay_ms=10",
+    "/demo/cpu?n=2&work_ms=10",
+    "/demo/cpu?n=2&work_ms=10&mode=offload",
+    "/asynctasks?delays=10,20",
+];
+
+/// The report of one run: the JSON body, or a stream's summary line.
+async fn report(path: &str) -> Value {
+    let url = format!("{}{path}", app_url());
+    if path.starts_with("/demo/as-completed") || path.starts_with("/demo/shield") {
+        let (status, lines) = get_ndjson(&url).await;
+        assert_eq!(status, 200, "{path}");
+        lines.last().expect("a summary line").value.clone()
+    } else {
+        let (status, body) = get_json(&url).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    }
+}
+
+/// Lines `first..=last` of `file`, with their common indentation removed.
+fn lines_of(file: &str, first: usize, last: usize) -> String {
+    let text = std::fs::read_to_string(repo_root().join(file))
+        .unwrap_or_else(|e| panic!("{file} (named by rust_source): {e}"));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(first >= 1 && last <= lines.len(), "{file}:{first}-{last}");
+    let region = &lines[first - 1..last];
+    let indent = region
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    region
+        .iter()
+        .map(|line| line.get(indent..).unwrap_or("").trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn every_snippet_is_cut_from_the_file_and_lines_it_names() {
+    let manifest = std::fs::read_to_string(repo_root().join("spin.toml")).unwrap();
+    for route in manifest
+        .lines()
+        .filter_map(|line| line.strip_prefix("route = \"/demo/"))
+    {
+        let route = format!("/demo/{}", route.trim_end_matches('"'));
+        assert!(
+            RUNS.iter().any(|run| run.starts_with(&format!("{route}?"))),
+            "{route} has no run in this test"
+        );
+    }
+    for path in RUNS {
+        let body = report(path).await;
+        let rust = body["rust"].as_str().unwrap_or_default();
+        assert!(!rust.trim().is_empty(), "{path}: empty rust snippet");
+        let sources = body["rust_source"].as_array().expect("rust_source");
+        assert!(!sources.is_empty(), "{path}");
+        let cut: Vec<String> = sources
+            .iter()
+            .map(|at| {
+                let file = at["file"].as_str().unwrap();
+                assert!(
+                    file.starts_with("src/") && file.ends_with("/src/lib.rs"),
+                    "{path}: {file}"
+                );
+                let first = at["first_line"].as_u64().unwrap() as usize;
+                let last = at["last_line"].as_u64().unwrap() as usize;
+                lines_of(file, first, last)
+            })
+            .collect();
+        assert_eq!(
+            rust,
+            cut.join("\n\n"),
+            "{path}: rust is not the named lines"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_snippet_follows_the_mode_that_ran() {
+    let shielded = report("/demo/shield?delay_ms=50&timeout_ms=10").await;
+    let unshielded = report("/demo/shield?delay_ms=50&timeout_ms=10&shield=false").await;
+    assert_ne!(shielded["rust"], unshielded["rust"]);
+    assert!(
+        unshielded["rust"].as_str().unwrap().contains(".cancel()"),
+        "{}",
+        unshielded["rust"]
+    );
+    assert!(
+        !shielded["rust"].as_str().unwrap().contains("work.cancel()"),
+        "{}",
+        shielded["rust"]
+    );
+    let wait = report("/demo/wait?delays=10,20&timeout_ms=5000").await;
+    assert!(
+        wait["rust"].as_str().unwrap().contains("timeout"),
+        "wait's snippet shows its timer: {}",
+        wait["rust"]
+    );
+    let both = report("/demo/cpu?n=2&work_ms=10").await;
+    assert_eq!(both["rust_source"].as_array().unwrap().len(), 2, "{both}");
+    let offload = report("/demo/cpu?n=2&work_ms=10&mode=offload").await;
+    assert_eq!(offload["rust_source"].as_array().unwrap().len(), 1);
+    assert!(offload["rust"].as_str().unwrap().contains("ask_worker"));
+    let gather = report("/demo/gather?delays=10,20&return_exceptions=true").await;
+    assert!(gather["rust"].as_str().unwrap().contains("join_all("));
+    assert!(!gather["rust"].as_str().unwrap().contains("try_join_all"));
+}
