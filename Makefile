@@ -4,13 +4,10 @@
 CARGO      ?= cargo
 LISTEN     ?= 127.0.0.1:3000
 WASM_TARGET = wasm32-wasip2
-COMPONENTS  = hello upstream not-found echo ws asynctasks testcb messages openapi ui \
-              demo-sequential demo-tasks demo-gather demo-wait demo-as-completed demo-timeout demo-cancel demo-shield demo-future demo-event-loop demo-blocking demo-cpu
-# WASI 0.2 components are built on their own: built together with the others, cargo
-# would unify features and hand them the spin-sdk 7 half of `common`.
-P2_COMPONENTS = cpu-worker
-P2_FIXTURES   = probe2
-FIXTURES    = probe
+# Every component and test fixture is the workspace minus its two native crates.
+# (No crate has features, so the WASI 0.2 worker builds together with the WASI 0.3
+# components: it depends on `basics`, never on spin-sdk 7.)
+WASM_CRATES = --workspace --exclude devhost --exclude integration-tests
 DEVHOST     = target/debug/devhost
 
 # Spin 4.1+ for `make up`, `make test` and `make bench`: SPIN_BIN when set, else
@@ -18,19 +15,14 @@ DEVHOST     = target/debug/devhost
 SPIN_BIN    ?= $(shell command -v spin 2>/dev/null)
 SPIN_VERSION := $(shell test -n "$(SPIN_BIN)" && "$(SPIN_BIN)" --version 2>/dev/null | grep -E '^spin (4\.([1-9]|[1-9][0-9])|[5-9]|[1-9][0-9]+)\.')
 
-.PHONY: build build-fixtures devhost up test fuzz bench soak fmt lint clean wasm-target
+.PHONY: build devhost up test fuzz bench soak fmt lint clean wasm-target
 
 wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 
-## build: every app component, in release (small .wasm files)
+## build: every app component and test fixture, in release (small .wasm files)
 build: wasm-target
-	$(CARGO) build --target $(WASM_TARGET) --release $(addprefix -p ,$(COMPONENTS))
-	$(CARGO) build --target $(WASM_TARGET) --release $(addprefix -p ,$(P2_COMPONENTS))
-
-build-fixtures: wasm-target
-	$(CARGO) build --target $(WASM_TARGET) --release $(addprefix -p ,$(FIXTURES))
-	$(CARGO) build --target $(WASM_TARGET) --release $(addprefix -p ,$(P2_FIXTURES))
+	$(CARGO) build --target $(WASM_TARGET) --release $(WASM_CRATES)
 
 devhost:
 	$(CARGO) build -p devhost
@@ -47,8 +39,8 @@ endif
 
 ## test: formatting, lints, unit tests; then the app suite, the fuzzer and the browser
 ## test on devhost and, when Spin 4.1+ is found, again on Spin
-test: build build-fixtures devhost lint spin-check
-	$(CARGO) test --workspace $(addprefix --exclude ,$(COMPONENTS) $(P2_COMPONENTS) $(FIXTURES) $(P2_FIXTURES) integration-tests)
+test: build devhost lint spin-check
+	$(CARGO) test --workspace --exclude integration-tests
 	$(MAKE) suite SUITE_SPIN=
 ifneq ($(SPIN_VERSION),)
 	$(MAKE) suite SUITE_SPIN="$(SPIN_BIN)"
@@ -102,8 +94,7 @@ fmt:
 lint: wasm-target
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) clippy --target $(WASM_TARGET) $(addprefix -p ,$(COMPONENTS) $(FIXTURES)) -- -D warnings
-	$(CARGO) clippy --target $(WASM_TARGET) $(addprefix -p ,$(P2_COMPONENTS) $(P2_FIXTURES)) -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) $(WASM_CRATES) -- -D warnings
 
 clean:
 	$(CARGO) clean

@@ -1,16 +1,17 @@
 //! The running application: its router, its components' handlers, and the two ways
 //! a request reaches a component (routed from the listener, or chained in-process).
 
+use crate::outbound::{ChainedBody, LocalApp};
 use crate::routes::{RouteMatch, Router};
 use crate::runtime::ComponentHandler;
 use crate::slow_clients::IdleTimeout;
 use bytes::Bytes;
+use futures::future::BoxFuture;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Empty, Full};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Weak};
 use wasmtime_wasi_http::handler::{self, ProxyHandler};
 use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
 
@@ -20,20 +21,10 @@ pub type HostBody = UnsyncBoxBody<Bytes, wasmtime::Error>;
 /// The client address Spin reports for chained requests.
 const CHAINED_CLIENT_ADDR: &str = "0.0.0.0:0";
 
-/// A weak link from a component's instances back to the app (instances live inside
-/// the app, so a strong link would be a cycle).
-#[derive(Clone)]
-pub struct AppLink(pub(crate) Weak<AppCore>);
-
-impl AppLink {
-    pub fn get(&self) -> Option<Arc<AppCore>> {
-        self.0.upgrade()
-    }
-}
-
 /// Everything needed to serve the app.
 pub struct AppCore {
     pub(crate) name: String,
+    pub(crate) version: Option<String>,
     pub(crate) router: Router,
     pub(crate) handlers: BTreeMap<String, ProxyHandler<ComponentHandler>>,
     pub(crate) local_addr: SocketAddr,
@@ -42,11 +33,6 @@ pub struct AppCore {
 }
 
 impl AppCore {
-    /// The address the app listens on (where self requests go).
-    pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
-    }
-
     /// Serves one request from the listener: Spin's well-known paths, then routing.
     /// An error means the request named no usable host, and the connection is closed.
     pub async fn handle_incoming(
@@ -103,11 +89,11 @@ impl AppCore {
 
     /// Serves a service-chaining request (`http://<id>.spin.internal/...`): straight
     /// to the component, no routing, as Spin does.
-    pub async fn invoke_chained(
+    async fn invoke_chained(
         &self,
         component: &str,
-        request: Request<UnsyncBoxBody<Bytes, ErrorCode>>,
-    ) -> Result<Response<UnsyncBoxBody<Bytes, ErrorCode>>, ErrorCode> {
+        request: Request<ChainedBody>,
+    ) -> Result<Response<ChainedBody>, ErrorCode> {
         if !self.handlers.contains_key(component) {
             return Err(ErrorCode::InternalError(Some(format!(
                 "unknown routing destination '{component}'"
@@ -159,15 +145,36 @@ impl AppCore {
     fn well_known(&self, path: &str) -> Option<Response<HostBody>> {
         let rest = path.strip_prefix("/.well-known/spin/")?;
         Some(match rest {
-            "health" => text_reply(StatusCode::OK, "text/plain", "OK".into()),
-            "info" => text_reply(
-                StatusCode::OK,
-                "application/json",
-                serde_json::to_string_pretty(&serde_json::json!({ "name": self.name }))
-                    .expect("JSON values always serialise"),
-            ),
+            // As Spin answers them: health without a content type, info with the
+            // version only when the manifest gives one.
+            "health" => text_reply(StatusCode::OK, None, "OK".into()),
+            "info" => {
+                let mut info = serde_json::json!({ "name": self.name });
+                if let Some(version) = &self.version {
+                    info["version"] = version.clone().into();
+                }
+                text_reply(
+                    StatusCode::OK,
+                    Some("application/json"),
+                    serde_json::to_string_pretty(&info).expect("JSON values always serialise"),
+                )
+            }
             _ => empty_reply(StatusCode::NOT_FOUND),
         })
+    }
+}
+
+impl LocalApp for AppCore {
+    fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    fn invoke_chained(
+        &self,
+        component: String,
+        request: Request<ChainedBody>,
+    ) -> BoxFuture<'_, Result<Response<ChainedBody>, ErrorCode>> {
+        Box::pin(async move { AppCore::invoke_chained(self, &component, request).await })
     }
 }
 
@@ -207,17 +214,23 @@ pub(crate) fn empty_reply(status: StatusCode) -> Response<HostBody> {
     reply
 }
 
-fn text_reply(status: StatusCode, content_type: &'static str, text: String) -> Response<HostBody> {
+fn text_reply(
+    status: StatusCode,
+    content_type: Option<&'static str>,
+    text: String,
+) -> Response<HostBody> {
     let mut reply = Response::new(
         Full::new(Bytes::from(text))
             .map_err(|never| match never {})
             .boxed_unsync(),
     );
     *reply.status_mut() = status;
-    reply.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type),
-    );
+    if let Some(content_type) = content_type {
+        reply.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static(content_type),
+        );
+    }
     reply
 }
 

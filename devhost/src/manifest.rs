@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 pub struct Manifest {
     /// The application name (`[application] name`).
     pub name: String,
+    /// The application version (`[application] version`), when given.
+    pub version: Option<String>,
     /// The directory the manifest is in: relative paths start here.
     pub dir: PathBuf,
     /// Application variables (`[variables]`).
@@ -181,7 +183,6 @@ impl Manifest {
             );
         }
         let _ = (
-            raw.application.version,
             raw.application.authors,
             raw.application.description,
             raw.application.trigger,
@@ -217,6 +218,7 @@ impl Manifest {
 
         Ok(Self {
             name: raw.application.name,
+            version: raw.application.version,
             dir: dir.to_path_buf(),
             variables: raw.variables,
             triggers,

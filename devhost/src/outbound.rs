@@ -10,13 +10,14 @@
 //! A request the component is not allowed to make fails with `HttpRequestDenied`,
 //! and devhost prints the line to add to `spin.toml`, as `spin up` does.
 
-use crate::app::AppLink;
 use crate::hosts::{AllowedHosts, CHAINING_DOMAIN, Destination, SELF_HOST};
 use bytes::Bytes;
+use futures::future::BoxFuture;
 use http::uri::{Authority, Scheme, Uri};
 use http_body_util::BodyExt;
 use http_body_util::combinators::UnsyncBoxBody;
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
 use wasmtime_wasi::TrappableError;
 use wasmtime_wasi_http::p2::types::{
     HostFutureIncomingResponse, IncomingResponse, OutgoingRequestConfig,
@@ -33,6 +34,35 @@ type SendResult = Result<
     ),
     TrappableError<ErrorCode>,
 >;
+
+/// A body crossing a service-chaining call.
+pub type ChainedBody = UnsyncBoxBody<Bytes, ErrorCode>;
+
+/// What outbound needs of the running app, which sits a layer above it: the
+/// address self requests go to, and a component called directly (service
+/// chaining). The app implements it.
+pub trait LocalApp: Send + Sync {
+    /// The address the app listens on.
+    fn local_addr(&self) -> SocketAddr;
+    /// Calls `component` directly, without routing, as Spin does for
+    /// `http://<component>.spin.internal`.
+    fn invoke_chained(
+        &self,
+        component: String,
+        request: http::Request<ChainedBody>,
+    ) -> BoxFuture<'_, Result<http::Response<ChainedBody>, ErrorCode>>;
+}
+
+/// A weak link from a component's instances back to the app: the app owns the
+/// instances, so a strong link would be a cycle.
+#[derive(Clone)]
+pub struct AppLink(pub Weak<dyn LocalApp>);
+
+impl AppLink {
+    pub fn get(&self) -> Option<Arc<dyn LocalApp>> {
+        self.0.upgrade()
+    }
+}
 
 /// The outbound side of one component instance.
 pub struct Outbound {
@@ -140,7 +170,7 @@ impl wasmtime_wasi_http::p3::WasiHttpHooks for Outbound {
             match route? {
                 Route::Chained(component) => {
                     let app = app.get().ok_or(ErrorCode::ConnectionRefused)?;
-                    let response = app.invoke_chained(&component, request).await?;
+                    let response = app.invoke_chained(component, request).await?;
                     let done: Box<dyn Future<Output = Result<(), ErrorCode>> + Send> =
                         Box::new(std::future::ready(Ok(())));
                     Ok((response, done))
@@ -178,7 +208,7 @@ impl wasmtime_wasi_http::p2::WasiHttpHooks for Outbound {
                         return Ok(Err(P2ErrorCode::ConnectionRefused));
                     };
                     let request = request.map(|body| body.map_err(ErrorCode::from).boxed_unsync());
-                    Ok(match app.invoke_chained(&component, request).await {
+                    Ok(match app.invoke_chained(component, request).await {
                         Ok(response) => Ok(IncomingResponse {
                             resp: response
                                 .map(|body| body.map_err(P2ErrorCode::from).boxed_unsync()),

@@ -10,7 +10,7 @@
 //! exactly one request.
 
 use crate::hosts::AllowedHosts;
-use crate::outbound::Outbound;
+use crate::outbound::{AppLink, Outbound};
 use crate::variables::{ComponentVariables, GetError};
 use anyhow::{Context as _, Result, bail};
 use std::collections::BTreeMap;
@@ -272,16 +272,12 @@ pub struct ComponentSetup {
 /// The `HandlerState` of one component: how to make an instance and how long to keep it.
 pub struct ComponentHandler {
     setup: ComponentSetup,
-    app: crate::app::AppLink,
+    app: AppLink,
 }
 
 impl ComponentHandler {
-    pub fn new(setup: ComponentSetup, app: crate::app::AppLink) -> ProxyHandler<Self> {
+    pub fn new(setup: ComponentSetup, app: AppLink) -> ProxyHandler<Self> {
         ProxyHandler::new(Self { setup, app })
-    }
-
-    pub fn is_wasi_p3(&self) -> bool {
-        matches!(self.setup.pre, ProxyPre::P3(_))
     }
 
     fn new_store(&self) -> Store<HostState> {

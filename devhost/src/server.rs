@@ -1,9 +1,10 @@
 //! Start-up (manifest, variables, compilation, listener), the accept loop, the
 //! access log, and shutdown.
 
-use crate::app::{AppCore, AppLink, HostBody};
+use crate::app::{AppCore, HostBody};
 use crate::hosts::AllowedHosts;
 use crate::manifest::Manifest;
+use crate::outbound::{AppLink, LocalApp};
 use crate::routes::Router;
 use crate::runtime::{self, ComponentHandler, ComponentSetup, ReuseConfig, Spread};
 use crate::variables::{AppVariables, env_name};
@@ -14,7 +15,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -219,6 +220,7 @@ impl Devhost {
             .collect();
         let core = Arc::new_cyclic(|weak| AppCore {
             name: manifest.name.clone(),
+            version: manifest.version.clone(),
             router,
             handlers: setups
                 .into_iter()
@@ -226,7 +228,7 @@ impl Devhost {
                 .map(|setup| {
                     (
                         setup.id.to_string(),
-                        ComponentHandler::new(setup, AppLink(weak.clone())),
+                        ComponentHandler::new(setup, AppLink(weak.clone() as Weak<dyn LocalApp>)),
                     )
                 })
                 .collect(),

@@ -20,11 +20,6 @@ pub struct AppVariables {
 /// Where variable values come from besides defaults: `SPIN_VARIABLE_*` by default.
 pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-/// Reads `SPIN_VARIABLE_<NAME>` from the process environment.
-pub fn process_env(name: &str) -> Option<String> {
-    std::env::var(env_name(name)).ok()
-}
-
 /// The environment variable that sets application variable `name`.
 pub fn env_name(name: &str) -> String {
     format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase())

@@ -14,7 +14,7 @@ const RUNS: &[&str] = &[
     "/demo/wait?delays=10,20&timeout_ms=5000",
     "/demo/as-completed?delays=10,20",
     "/demo/timeout?delay_ms=50&timeout_ms=10",
-    "/demo/cancel?cpu_ms=0&delay_ms=50&cancel_after_ms=10",
+    "/demo/cancel?work_ms=0&delay_ms=50&cancel_after_ms=10",
     "/demo/shield?delay_ms=50&timeout_ms=10",
     "/demo/shield?delay_ms=50&timeout_ms=10&shield=false",
     "/demo/future?delay_ms=10",

@@ -7,6 +7,7 @@ mod echo;
 mod faults;
 mod framing;
 mod hello;
+mod layout;
 mod lessons;
 mod messages;
 mod openapi;

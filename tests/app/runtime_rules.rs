@@ -4,7 +4,7 @@
 //! copies; run on devhost, they check the copy.
 
 use futures::future::join_all;
-use integration_tests::{app_with, fixture_manifest, get_json};
+use integration_tests::{app_url, app_with, fixture_manifest, get_json};
 use std::collections::HashSet;
 
 /// The fixture app, with its required variable set and `extra` flags.
@@ -79,9 +79,19 @@ async fn unmatched_paths_get_spins_empty_404_and_well_known_paths_answer() {
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
+    assert!(
+        health.headers().get("content-type").is_none(),
+        "Spin's health answer has no content type"
+    );
     assert_eq!(health.text().await.unwrap(), "OK");
+    // The fixture gives no version, so none is reported; the app gives one.
     let (_, info) = get_json(&format!("{}/.well-known/spin/info", fixture())).await;
-    assert_eq!(info["name"], "devhost-fixture");
+    assert_eq!(info, serde_json::json!({ "name": "devhost-fixture" }));
+    let (_, info) = get_json(&format!("{}/.well-known/spin/info", app_url())).await;
+    assert_eq!(
+        info,
+        serde_json::json!({ "name": "spin-async-demo", "version": "0.1.0" })
+    );
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use crate::tour::{demo, demo_isolated, ms, outcomes, task_ms};
 
 #[tokio::test]
 async fn cancel_waits_for_the_await_point_after_a_cpu_step() {
-    let body = demo_isolated("cancel?cpu_ms=400&cancel_after_ms=50&delay_ms=1500").await;
+    let body = demo_isolated("cancel?work_ms=400&cancel_after_ms=50&delay_ms=1500").await;
     assert_eq!(body["worker"]["cancel_returned"], true);
     assert_eq!(body["worker"]["outcome"], "cancelled");
     // The canceller was due at ~50 ms but could only run when the CPU step ended.
@@ -34,7 +34,7 @@ async fn cancel_waits_for_the_await_point_after_a_cpu_step() {
 
 #[tokio::test]
 async fn cancel_is_prompt_while_the_task_awaits() {
-    let body = demo("cancel?cpu_ms=0&cancel_after_ms=100&delay_ms=1500").await;
+    let body = demo("cancel?work_ms=0&cancel_after_ms=100&delay_ms=1500").await;
     assert_eq!(body["worker"]["outcome"], "cancelled");
     assert!(ms(&body, "cancel_late_by_ms") < 0.5 * 1500.0, "{body}");
     assert!(ms(&body, "elapsed_ms") < 0.5 * 1500.0, "{body}");
@@ -42,7 +42,7 @@ async fn cancel_is_prompt_while_the_task_awaits() {
 
 #[tokio::test]
 async fn cancelling_a_finished_task_changes_nothing() {
-    let body = demo("cancel?cpu_ms=0&cancel_after_ms=600&delay_ms=50").await;
+    let body = demo("cancel?work_ms=0&cancel_after_ms=600&delay_ms=50").await;
     assert_eq!(body["finished_task"]["cancel_returned"], false);
     assert_eq!(body["finished_task"]["outcome"], "ok");
     assert_eq!(body["finished_task"]["result"]["status"], 200);
@@ -78,7 +78,7 @@ async fn a_future_is_set_once_and_every_waiter_gets_the_value() {
 
 #[tokio::test]
 async fn the_event_loop_runs_one_step_at_a_time_and_switches_at_yields() {
-    let body = demo("event-loop?tasks=3&steps=3&step_ms=2").await;
+    let body = demo("event-loop?n=3&steps=3&step_ms=2").await;
     assert_eq!(
         body["step_order"]["with_yields"],
         "A0 B0 C0 A1 B1 C1 A2 B2 C2"
@@ -94,7 +94,7 @@ async fn the_event_loop_runs_one_step_at_a_time_and_switches_at_yields() {
 
 #[tokio::test]
 async fn the_event_loop_runs_one_mode_when_asked() {
-    let body = demo("event-loop?mode=no-yield&tasks=2&steps=2&step_ms=0").await;
+    let body = demo("event-loop?mode=no-yield&n=2&steps=2&step_ms=0").await;
     assert_eq!(body["step_order"]["without_yields"], "A0 A1 B0 B1");
     assert!(body["step_order"].get("with_yields").is_none());
 }

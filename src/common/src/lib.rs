@@ -1,53 +1,38 @@
-//! What every demo component needs, written once.
+//! What every WASI 0.3 component of the app shares, written once. A map, in the
+//! order a request meets it:
 //!
-//! - [`clock`]: a monotonic timeline, so every demo reports times the same way
-//!   (milliseconds since the request started, as floats).
-//! - [`query`]: typed query-string parameters with bounds; bad input becomes a
-//!   JSON 400 naming the parameter instead of a panic or a trap.
-//! - [`reply`]: JSON and HTML responses, JSON errors, content negotiation, HTML escaping.
+//! - [`query`], [`clock`], [`error`], [`instance`], [`cpu`], [`text`]: plain Rust
+//!   from the `basics` crate (shared with the WASI 0.2 worker), re-exported here:
+//!   typed parameters with bounds (bad input is a JSON 400, never a trap), the
+//!   request's monotonic clock, the JSON errors, the instance id, the CPU kernel,
+//!   text codecs.
+//! - [`reply`]: JSON and HTML responses with their length, JSON errors, content
+//!   negotiation; [`ndjson`]: streamed replies, a line the moment it exists;
+//!   [`lines`]: splitting an uploaded body into lines.
 //! - [`upstream`]: the client every concurrency demo uses to call the app's own
-//!   `/upstream` component through the host's outbound HTTP.
-//! - [`instance`]: a random id held in a static, so responses show which component
-//!   instance served them (instances are reused, like coroutines sharing one loop).
-//!
-//! - [`trace`], [`task`], [`demo`], [`ndjson`]: what the tour demos share: the task
-//!   timeline, spawning with a handle, timeouts, the report, streaming lines.
+//!   `/upstream` through the host's outbound HTTP.
+//! - [`trace`]: one request's timeline of tasks and events; [`demo`]: the tour's
+//!   parameters (`CallPlan`), the traced upstream call and the report every demo
+//!   answers; [`task`]: tasks with handles (`asyncio.Task`: spawn, cancel) and the
+//!   timeout race, which the SDK lacks and several lessons use.
 //! - [`lesson`]: the `region!` macro, which embeds the marked region of a lesson's
 //!   own source that its report answers as `rust`.
-//! - [`cpu`]: the CPU-bound kernel, the same inline and in the offload worker.
 //!
-//! Everything except the actual `send` is plain Rust and unit-tested natively.
-//! Without the default `sdk` feature only the parts free of spin-sdk 7 remain
-//! (clock, cpu, error, instance, query, text): what the WASI 0.2 worker uses.
+//! Everything except the host calls is plain Rust and unit-tested natively.
 
-pub mod clock;
-pub mod cpu;
-#[cfg(feature = "sdk")]
+pub use basics::{clock, cpu, error, instance, query, text};
+
 pub mod demo;
-pub mod error;
-pub mod instance;
 pub mod lesson;
 pub mod lines;
-#[cfg(feature = "sdk")]
 pub mod ndjson;
-pub mod query;
-#[cfg(feature = "sdk")]
 pub mod reply;
-#[cfg(feature = "sdk")]
 pub mod task;
-pub mod text;
-#[cfg(feature = "sdk")]
 pub mod trace;
-#[cfg(feature = "sdk")]
 pub mod upstream;
 
-pub use clock::Timeline;
-#[cfg(feature = "sdk")]
+pub use basics::{ApiError, Query, Timeline};
 pub use demo::{CallPlan, DemoInfo, Report, TracedCall};
-pub use error::ApiError;
 pub use lesson::Region;
-pub use query::Query;
-#[cfg(feature = "sdk")]
 pub use reply::Reply;
-#[cfg(feature = "sdk")]
 pub use trace::{Outcome, Trace};

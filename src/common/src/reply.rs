@@ -52,7 +52,7 @@ pub fn without_length(mut reply: Reply) -> Reply {
 
 /// Turns a handler's outcome into a response: errors become JSON error replies.
 pub fn respond(outcome: Result<Reply, ApiError>) -> Reply {
-    outcome.unwrap_or_else(ApiError::into_reply)
+    outcome.unwrap_or_else(ErrorReply::into_reply)
 }
 
 /// Accepts `GET` (and `HEAD`, whose body the server drops); anything else is a 405
@@ -100,9 +100,14 @@ fn quality(accept: &str, kind: &str, subtype: &str) -> f32 {
     best.map_or(0.0, |(_, q)| q)
 }
 
-impl ApiError {
+/// An [`ApiError`] as a response (`ApiError` lives in `basics`, free of the SDK).
+pub trait ErrorReply {
+    fn into_reply(self) -> Reply;
+}
+
+impl ErrorReply for ApiError {
     /// This error as a response.
-    pub fn into_reply(self) -> Reply {
+    fn into_reply(self) -> Reply {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
         let mut reply = json(status, &self.body());
         if let Some(allow) = self.allow {

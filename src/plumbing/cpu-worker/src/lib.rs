@@ -11,10 +11,10 @@
 //! `?work_ms=N` spins for N ms of wall time (0..=10000, default 100);
 //! `?iterations=N` runs that many steps of the shared CPU kernel instead.
 //!
-//! It uses only the parts of `common` that do not need spin-sdk 7 (WASI 0.3):
-//! parameters, errors, the instance id and the CPU kernel.
+//! It uses `basics`, the part of the shared code that needs no spin-sdk 7 (WASI
+//! 0.3): parameters, errors, the instance id and the CPU kernel.
 
-use common::{ApiError, Query, clock, cpu, instance};
+use basics::{ApiError, Query, clock, cpu, instance};
 use serde_json::{Value, json};
 use spin_sdk::http::{IncomingRequest, Method, Response};
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@
 //! Rust: Spin routes the most specific match first, so this component only sees
 //! paths that no other route claims.
 
-use common::reply::{ApiError, Reply};
+use common::reply::{ApiError, ErrorReply, Reply};
 use spin_sdk::http::Request;
 
 #[spin_sdk::http_service]

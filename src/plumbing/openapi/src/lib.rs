@@ -4,7 +4,7 @@
 //! its parameters with their bounds, and what it answers. A test keeps it in step
 //! with spin.toml; schemathesis fuzzes the app from it.
 
-use common::reply::{self, Reply};
+use common::reply::{self, ErrorReply, Reply};
 use serde_json::{Value, json};
 use spin_sdk::http::{Request, StatusCode};
 use std::sync::OnceLock;
@@ -157,7 +157,7 @@ fn paths() -> Value {
         get(
             "task.cancel() takes effect at an await",
             vec![
-                int("cpu_ms", 0, 5000, "CPU step before the worker's await."),
+                int("work_ms", 0, 5000, "CPU step before the worker's await."),
                 delay.clone(),
                 int(
                     "cancel_after_ms",
@@ -200,7 +200,7 @@ fn paths() -> Value {
         get(
             "One task at a time, switching at yields",
             vec![
-                int("tasks", 2, 10, "Number of tasks."),
+                int("n", 2, 10, "Number of tasks."),
                 int("steps", 1, 100, "Steps per task."),
                 int("step_ms", 0, 1000, "CPU time per step."),
                 choice("mode", &["both", "yield", "no-yield"]),

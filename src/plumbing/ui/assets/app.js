@@ -12,10 +12,10 @@ const DEMOS = {
   wait: { params: { delays: "300,200,100", fail: "", return_when: "all_completed", timeout_ms: "", transport: "chaining" } },
   "as-completed": { stream: true, params: { delays: "300,200,100", fail: "", timeout_ms: "", transport: "chaining" } },
   timeout: { params: { delay_ms: "2000", timeout_ms: "1000", transport: "chaining" } },
-  cancel: { params: { cpu_ms: "300", delay_ms: "1000", cancel_after_ms: "100", transport: "chaining" } },
+  cancel: { params: { work_ms: "300", delay_ms: "1000", cancel_after_ms: "100", transport: "chaining" } },
   shield: { stream: true, params: { delay_ms: "2000", timeout_ms: "500", shield: "true", transport: "chaining" } },
   future: { params: { delay_ms: "500", waiters: "3", transport: "chaining" } },
-  "event-loop": { params: { tasks: "3", steps: "3", step_ms: "5", mode: "both" } },
+  "event-loop": { params: { n: "3", steps: "3", step_ms: "5", mode: "both" } },
   blocking: { params: { n: "3", delay_ms: "200", mode: "both" } },
   cpu: { params: { n: "4", work_ms: "250", mode: "both", transport: "chaining" } },
 };

@@ -5,7 +5,7 @@
 //! route says so, as a 501 JSON error, and points to `POST /echo`, which streams
 //! an answer to each line of the upload while it is still uploading.
 
-use common::reply::{self, ApiError, Reply};
+use common::reply::{self, ApiError, ErrorReply, Reply};
 use spin_sdk::http::Request;
 
 #[spin_sdk::http_service]

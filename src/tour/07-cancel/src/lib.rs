@@ -23,7 +23,7 @@ const INFO: DemoInfo = DemoInfo {
     note: "A task stops only at an await, and cancelling a finished task changes nothing.",
 };
 
-const MAX_CPU_MS: u64 = 5_000;
+const MAX_WORK_MS: u64 = 5_000;
 
 #[spin_sdk::http_service]
 async fn cancel(request: Request) -> Reply {
@@ -32,7 +32,7 @@ async fn cancel(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let cpu_ms = query.int_or("cpu_ms", 0..=MAX_CPU_MS, 300)?;
+    let work_ms = query.int_or("work_ms", 0..=MAX_WORK_MS, 300)?;
     let delay_ms = query.int_or("delay_ms", 0..=demo::MAX_DELAY_MS, 1000)?;
     let cancel_after_ms = query.int_or("cancel_after_ms", 0..=demo::MAX_TIMEOUT_MS, 100)?;
     let transport = demo::transport(&mut query)?;
@@ -61,9 +61,9 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         work_trace.started(work_id);
         work_trace.event(
             work_id,
-            format!("CPU step of {cpu_ms} ms (no await inside)"),
+            format!("CPU step of {work_ms} ms (no await inside)"),
         );
-        cpu::burn_for(Duration::from_millis(cpu_ms));
+        cpu::burn_for(Duration::from_millis(work_ms));
         work_trace.event(work_id, "CPU step done; now awaiting the upstream");
         work.run().await
     });
@@ -85,18 +85,18 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let late_by_ms = clock::round_ms((cancel_called_ms - cancel_due_ms).max(0.0));
 
     let params = json!({
-        "cpu_ms": cpu_ms,
+        "work_ms": work_ms,
         "delay_ms": delay_ms,
         "cancel_after_ms": cancel_after_ms,
         "transport": transport.name(),
     });
     // The worker's fate is settled at its first await after the cancel was due:
     // the end of the CPU step, or the end of its call if that comes first.
-    let end_of_work = cpu_ms + delay_ms;
-    let expected_ms = cancel_after_ms.max(cpu_ms).min(end_of_work) as f64;
+    let end_of_work = work_ms + delay_ms;
+    let expected_ms = cancel_after_ms.max(work_ms).min(end_of_work) as f64;
     let note = if !cancel_accepted {
         "The worker had already finished, so its cancel() returned false like the finished task's: nothing changed."
-    } else if cpu_ms > cancel_after_ms {
+    } else if work_ms > cancel_after_ms {
         "The cancel was due during the CPU step but could only run when that step reached its await, and the task stopped there; cancelling the finished task changed nothing."
     } else {
         "The task was cancelled at once, at the await on its call, and the outbound request was dropped; cancelling the finished task changed nothing."

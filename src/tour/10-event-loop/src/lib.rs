@@ -36,7 +36,7 @@ async fn event_loop(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let tasks = query.int_or("tasks", 2..=MAX_TASKS, 3)? as usize;
+    let tasks = query.int_or("n", 2..=MAX_TASKS, 3)? as usize;
     let steps = query.int_or("steps", 1..=MAX_STEPS, 3)? as usize;
     let step_ms = query.int_or("step_ms", 0..=MAX_STEP_MS, 5)?;
     let mode = query.choice("mode", &MODES, "both")?;
@@ -51,7 +51,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         return Err(ApiError::bad_request(
             Some("step_ms"),
             format!(
-                "tasks x steps x step_ms (x2 for mode=both) is {total_ms} ms of CPU; at most {MAX_TOTAL_MS} ms are allowed"
+                "n x steps x step_ms (x2 for mode=both) is {total_ms} ms of CPU; at most {MAX_TOTAL_MS} ms are allowed"
             ),
         ));
     }
@@ -64,7 +64,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         orders.insert(run_name(yields).to_owned(), Value::String(order.join(" ")));
     }
 
-    let params = json!({ "tasks": tasks, "steps": steps, "step_ms": step_ms, "mode": mode });
+    let params = json!({ "n": tasks, "steps": steps, "step_ms": step_ms, "mode": mode });
     let report = Report::new(&INFO, params, total_ms as f64, &trace)
         .with("step_order", orders)
         .with("max_steps_running_at_once", busy.max.get());
