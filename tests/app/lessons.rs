@@ -128,4 +128,30 @@ async fn the_snippet_follows_the_mode_that_ran() {
     let gather = report("/demo/gather?delays=10,20&return_exceptions=true").await;
     assert!(gather["rust"].as_str().unwrap().contains("join_all("));
     assert!(!gather["rust"].as_str().unwrap().contains("try_join_all"));
+    // The Python follows the mode too.
+    assert!(
+        gather["python"]
+            .as_str()
+            .unwrap()
+            .contains("return_exceptions=True")
+    );
+    let raising = report("/demo/gather?delays=10,20").await;
+    assert!(
+        !raising["python"]
+            .as_str()
+            .unwrap()
+            .contains("return_exceptions=True")
+    );
+    assert!(
+        shielded["python"]
+            .as_str()
+            .unwrap()
+            .contains("asyncio.shield(")
+    );
+    assert!(
+        !unshielded["python"]
+            .as_str()
+            .unwrap()
+            .contains("asyncio.shield(")
+    );
 }

@@ -4,6 +4,7 @@
 mod concurrency;
 mod cpu_worker;
 mod echo;
+mod facts;
 mod faults;
 mod framing;
 mod hello;

@@ -10,7 +10,8 @@
 // the page as a person would (pick a demo, fill its form, press Run) and reads only
 // the page's DOM contract: select#demo, form#params, button#run, #status, #error,
 // svg.timeline[data-slot] > rect.bar[data-task][data-start][data-end].outcome-*,
-// line.marker-*, pre#python, pre#rust, input#compare, select#demo-b, form#params-b.
+// line.marker-*, pre#python, pre#rust, #rust-source, input#compare, select#demo-b,
+// form#params-b.
 // It saves target/ui-screenshot.png, prints one line per check and a closing
 // "browser: N passed, N failed", and exits non-zero on any failure. The app and
 // Chromium are always stopped.
@@ -221,6 +222,10 @@ async function checkSnippets(page, what, python, rust) {
     const rs = (await page.locator('pre#rust').textContent()) || '';
     check(py.includes(python), `${what}: pre#python should show the snippet (with "${python}"), got ${JSON.stringify(py.slice(0, 120))}`);
     check(rs.includes(rust), `${what}: pre#rust should show the snippet (with "${rust}"), got ${JSON.stringify(rs.slice(0, 120))}`);
+    // The code that ran names where it lives: src/tour/NN-<demo>/src/lib.rs, lines a-b.
+    const at = (await page.locator('#rust-source').textContent()) || '';
+    check(/src\/tour\/\d\d-[a-z-]+\/src\/lib\.rs, lines \d+-\d+/.test(at),
+        `${what}: #rust-source should name the file and lines of the code, reads ${JSON.stringify(at)}`);
 }
 
 async function checkNoError(page, what) {

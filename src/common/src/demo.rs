@@ -90,6 +90,12 @@ impl Report {
         self
     }
 
+    /// Shows other asyncio code, for a demo whose Python depends on its mode.
+    pub fn with_python(mut self, python: &'static str) -> Self {
+        self.python = python;
+        self
+    }
+
     /// Replaces the note when the lesson depends on what happened.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = note.into();

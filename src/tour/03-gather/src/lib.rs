@@ -18,7 +18,7 @@ use spin_sdk::http::Request;
 
 const INFO: DemoInfo = DemoInfo {
     name: "gather",
-    python: "results = await asyncio.gather(*coros, return_exceptions=True)",
+    python: "try:\n    results = await asyncio.gather(*coros)\nexcept Exception as first_error:\n    ...  # the other coroutines keep running",
     rust: common::region!("try_join_all"),
     note: "All calls overlap, so the total is the longest delay, and results come back in argument order even when they finish out of order.",
 };
@@ -46,6 +46,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         let results: Vec<Value> = results.iter().map(result_or_error).collect();
         Report::new(&INFO, params, longest_ms, &trace)
             .with_rust(&[JOIN_ALL])
+            .with_python("results = await asyncio.gather(*coros, return_exceptions=True)")
             .with("outcome", "ok")
             .with("results", results)
     } else {

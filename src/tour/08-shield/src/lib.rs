@@ -24,8 +24,9 @@ const INFO: DemoInfo = DemoInfo {
     note: "The timeout fired at timeout_ms, yet the shielded work went on and finished at delay_ms, in the same response.",
 };
 
-/// With `shield=false`: the code that ran instead.
+/// With `shield=false`: the code that ran instead, and its asyncio counterpart.
 const UNSHIELDED: common::Region = common::region!("unshielded");
+const UNSHIELDED_PYTHON: &str = "work = asyncio.create_task(fetch(url))\ntry:\n    await asyncio.wait_for(work, timeout=t)\nexcept asyncio.TimeoutError:\n    ...  # wait_for cancelled work";
 
 #[spin_sdk::http_service]
 async fn shield(request: Request) -> Reply {
@@ -90,9 +91,14 @@ fn run(request: Request) -> Result<Reply, ApiError> {
                 "Without the shield the timeout cancelled the work: it ended at timeout_ms, unfinished."
             }
         };
-        let code = if shielded { INFO.rust } else { UNSHIELDED };
+        let (code, python) = if shielded {
+            (INFO.rust, INFO.python)
+        } else {
+            (UNSHIELDED, UNSHIELDED_PYTHON)
+        };
         let summary = Report::new(&INFO, params, expected_ms, &trace)
             .with_rust(&[code])
+            .with_python(python)
             .with_note(note)
             .with("timed_out", timed_out)
             .with("timeout_at_ms", timeout_at_ms)
