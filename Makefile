@@ -14,6 +14,8 @@ DEVHOST     = target/debug/devhost
 # `spin` on PATH. SPIN_VERSION is empty when there is none (or it is older).
 SPIN_BIN    ?= $(shell command -v spin 2>/dev/null)
 SPIN_VERSION := $(shell test -n "$(SPIN_BIN)" && "$(SPIN_BIN)" --version 2>/dev/null | grep -E '^spin (4\.([1-9]|[1-9][0-9])|[5-9]|[1-9][0-9]+)\.')
+# A path is made absolute: the app suite runs in tests/, not here.
+SPIN_PATH   := $(if $(findstring /,$(SPIN_BIN)),$(abspath $(SPIN_BIN)),$(SPIN_BIN))
 
 .PHONY: build devhost up test fuzz bench soak fmt lint clean wasm-target
 
@@ -43,7 +45,7 @@ test: build devhost lint spin-check
 	$(CARGO) test --workspace --exclude integration-tests
 	$(MAKE) suite SUITE_SPIN=
 ifneq ($(SPIN_VERSION),)
-	$(MAKE) suite SUITE_SPIN="$(SPIN_BIN)"
+	$(MAKE) suite SUITE_SPIN="$(SPIN_PATH)"
 	@echo "make test: the app suite, the fuzzer and the browser test ran on devhost and on $(SPIN_VERSION)"
 else
 	@echo "make test: the app suite, the fuzzer and the browser test ran on devhost only: no Spin 4.1+ found (set SPIN_BIN)"
@@ -80,7 +82,7 @@ bench: build
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
-	DEVHOST=target/host/devhost SPIN_BIN="$(if $(SPIN_VERSION),$(SPIN_BIN))" $(BENCH_VENV)/bin/python bench/run.py
+	DEVHOST=target/host/devhost SPIN_BIN="$(if $(SPIN_VERSION),$(SPIN_PATH))" $(BENCH_VENV)/bin/python bench/run.py
 
 ## soak: thousands of requests, hundreds at a time, against devhost: no errors, memory back near baseline
 soak: build devhost

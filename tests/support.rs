@@ -83,7 +83,14 @@ fn spin_version(binary: &Path) -> Result<String, String> {
     let output = Command::new(binary)
         .arg("--version")
         .output()
-        .map_err(|error| format!("cannot run it: {error}"))?;
+        .map_err(|error| {
+            let hint = if binary.is_relative() && binary.components().count() > 1 {
+                " (a relative path is read from tests/, where the suite runs: give an absolute one)"
+            } else {
+                ""
+            };
+            format!("cannot run it: {error}{hint}")
+        })?;
     let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     let number = version
         .strip_prefix("spin ")
