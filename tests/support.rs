@@ -41,6 +41,16 @@ fn path_arg(path: &Path) -> String {
     path.to_str().expect("UTF-8 path").to_owned()
 }
 
+/// Every `route = "..."` of the app's spin.toml, in manifest order.
+pub fn manifest_routes() -> Vec<String> {
+    let manifest = std::fs::read_to_string(repo_root().join("spin.toml")).expect("spin.toml");
+    manifest
+        .lines()
+        .filter_map(|line| line.strip_prefix("route = \""))
+        .map(|route| route.trim_end_matches('"').to_owned())
+        .collect()
+}
+
 /// The runtime the suite runs the app on.
 #[derive(Debug, Clone)]
 pub enum Runtime {
@@ -109,11 +119,6 @@ fn spin_version(binary: &Path) -> Result<String, String> {
             "`--version` printed {version:?}, not a Spin version"
         )),
     }
-}
-
-/// True when the suite runs on real Spin.
-pub fn on_spin() -> bool {
-    matches!(runtime(), Runtime::Spin { .. })
 }
 
 /// The app's base URL: one app from spin.toml, shared by every test of this binary.

@@ -23,8 +23,8 @@ const CHAINED_CLIENT_ADDR: &str = "0.0.0.0:0";
 
 /// Everything needed to serve the app.
 pub struct AppCore {
-    pub(crate) name: String,
-    pub(crate) version: Option<String>,
+    /// The body of `/.well-known/spin/info`, written once at start-up.
+    pub(crate) info: String,
     pub(crate) router: Router,
     pub(crate) handlers: BTreeMap<String, ProxyHandler<ComponentHandler>>,
     pub(crate) local_addr: SocketAddr,
@@ -145,20 +145,9 @@ impl AppCore {
     fn well_known(&self, path: &str) -> Option<Response<HostBody>> {
         let rest = path.strip_prefix("/.well-known/spin/")?;
         Some(match rest {
-            // As Spin answers them: health without a content type, info with the
-            // version only when the manifest gives one.
+            // As Spin answers it: no content type.
             "health" => text_reply(StatusCode::OK, None, "OK".into()),
-            "info" => {
-                let mut info = serde_json::json!({ "name": self.name });
-                if let Some(version) = &self.version {
-                    info["version"] = version.clone().into();
-                }
-                text_reply(
-                    StatusCode::OK,
-                    Some("application/json"),
-                    serde_json::to_string_pretty(&info).expect("JSON values always serialise"),
-                )
-            }
+            "info" => text_reply(StatusCode::OK, Some("application/json"), self.info.clone()),
             _ => empty_reply(StatusCode::NOT_FOUND),
         })
     }
@@ -176,6 +165,16 @@ impl LocalApp for AppCore {
     ) -> BoxFuture<'_, Result<Response<ChainedBody>, ErrorCode>> {
         Box::pin(async move { AppCore::invoke_chained(self, &component, request).await })
     }
+}
+
+/// The body of `/.well-known/spin/info` as Spin writes it: pretty JSON with the
+/// app's name, and its version only when the manifest gives one.
+pub fn info_body(name: &str, version: Option<&str>) -> String {
+    let mut info = serde_json::json!({ "name": name });
+    if let Some(version) = version {
+        info["version"] = version.into();
+    }
+    serde_json::to_string_pretty(&info).expect("JSON values always serialise")
 }
 
 /// The `spin-*` headers Spin appends to every request a component receives.

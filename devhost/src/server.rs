@@ -1,7 +1,7 @@
 //! Start-up (manifest, variables, compilation, listener), the accept loop, the
 //! access log, and shutdown.
 
-use crate::app::{AppCore, HostBody};
+use crate::app::{AppCore, HostBody, info_body};
 use crate::hosts::AllowedHosts;
 use crate::manifest::Manifest;
 use crate::outbound::{AppLink, LocalApp};
@@ -219,8 +219,7 @@ impl Devhost {
             .map(|t| t.component.as_str())
             .collect();
         let core = Arc::new_cyclic(|weak| AppCore {
-            name: manifest.name.clone(),
-            version: manifest.version.clone(),
+            info: info_body(&manifest.name, manifest.version.as_deref()),
             router,
             handlers: setups
                 .into_iter()

@@ -3,7 +3,7 @@
 //! (`/testcb`'s origin, `/messages`' LLM base URL); both must report the fault and
 //! still finish the request.
 
-use integration_tests::{app_with, client, repo_root};
+use integration_tests::{app_with, client};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
@@ -38,8 +38,8 @@ async fn faulty_server(fault: Fault) -> String {
 }
 
 fn app_with_variables(variables: &[String]) -> String {
-    let manifest = repo_root().join("spin.toml");
-    let mut args = vec!["--from".to_owned(), manifest.to_str().unwrap().to_owned()];
+    let manifest = integration_tests::app_manifest();
+    let mut args = vec!["--from".to_owned(), manifest];
     for variable in variables {
         args.extend(["--variable".to_owned(), variable.clone()]);
     }

@@ -4,7 +4,7 @@
 //! complete body must say how long it is.
 
 use futures::future::join_all;
-use integration_tests::{client, isolated_app_url, repo_root};
+use integration_tests::{client, isolated_app_url};
 
 /// One request per route of spin.toml: (route, method, path and query, streamed?).
 const REQUESTS: &[(&str, &str, &str, bool)] = &[
@@ -43,15 +43,11 @@ const REQUESTS: &[(&str, &str, &str, bool)] = &[
 
 #[tokio::test]
 async fn complete_bodies_carry_their_length_and_only_streams_are_chunked() {
-    let manifest = std::fs::read_to_string(repo_root().join("spin.toml")).unwrap();
-    for line in manifest.lines() {
-        if let Some(route) = line.strip_prefix("route = \"") {
-            let route = route.trim_end_matches('"');
-            assert!(
-                REQUESTS.iter().any(|(r, ..)| *r == route),
-                "{route} is in spin.toml but not in this test's table"
-            );
-        }
+    for route in integration_tests::manifest_routes() {
+        assert!(
+            REQUESTS.iter().any(|(r, ..)| *r == route),
+            "{route} is in spin.toml but not in this test's table"
+        );
     }
     let base = isolated_app_url();
     let answers = join_all(REQUESTS.iter().map(|(_, method, path, streamed)| {

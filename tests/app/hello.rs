@@ -132,12 +132,8 @@ async fn unknown_routes_are_json_404s() {
 
 #[tokio::test]
 async fn the_page_links_to_every_demo_route() {
-    let manifest =
-        std::fs::read_to_string(integration_tests::repo_root().join("spin.toml")).unwrap();
-    let demo_routes: Vec<&str> = manifest
-        .lines()
-        .filter_map(|line| line.strip_prefix("route = \""))
-        .map(|route| route.trim_end_matches('"'))
+    let demo_routes: Vec<String> = integration_tests::manifest_routes()
+        .into_iter()
         .filter(|route| route.starts_with("/demo/"))
         .collect();
     assert!(demo_routes.len() >= 10, "{demo_routes:?}");

@@ -61,12 +61,10 @@ fn lines_of(file: &str, first: usize, last: usize) -> String {
 
 #[tokio::test]
 async fn every_snippet_is_cut_from_the_file_and_lines_it_names() {
-    let manifest = std::fs::read_to_string(repo_root().join("spin.toml")).unwrap();
-    for route in manifest
-        .lines()
-        .filter_map(|line| line.strip_prefix("route = \"/demo/"))
+    for route in integration_tests::manifest_routes()
+        .into_iter()
+        .filter(|route| route.starts_with("/demo/"))
     {
-        let route = format!("/demo/{}", route.trim_end_matches('"'));
         assert!(
             RUNS.iter().any(|run| run.starts_with(&format!("{route}?"))),
             "{route} has no run in this test"

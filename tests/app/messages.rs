@@ -1,7 +1,7 @@
 //! `POST /messages` against a small OpenAI-compatible stand-in on loopback: the
 //! stand-in records what it was sent and answers a canned completion or an error.
 
-use integration_tests::{app_url, app_with, client, read_request, repo_root};
+use integration_tests::{app_url, app_with, client, read_request};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use tokio::io::AsyncWriteExt;
@@ -64,10 +64,10 @@ async fn stand_in(status: u16) -> (String, Seen) {
 
 /// The app under devhost with the LLM variables pointing at `stand_in_url`.
 fn app_with_llm(stand_in_url: &str) -> String {
-    let manifest = repo_root().join("spin.toml");
+    let manifest = integration_tests::app_manifest();
     app_with(&[
         "--from",
-        manifest.to_str().unwrap(),
+        &manifest,
         "--variable",
         &format!("llm_base_url={stand_in_url}"),
         "--variable",

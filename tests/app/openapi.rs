@@ -1,18 +1,13 @@
 //! `/openapi.json` stays in step with spin.toml: every route is described.
 
-use integration_tests::{app_url, get_json, repo_root};
+use integration_tests::{app_url, get_json};
 
 #[tokio::test]
 async fn every_route_in_spin_toml_is_described() {
     let (status, document) = get_json(&format!("{}/openapi.json", app_url())).await;
     assert_eq!(status, 200);
     assert_eq!(document["openapi"], "3.1.0");
-    let manifest = std::fs::read_to_string(repo_root().join("spin.toml")).unwrap();
-    let routes: Vec<String> = manifest
-        .lines()
-        .filter_map(|line| line.strip_prefix("route = \""))
-        .map(|route| route.trim_end_matches('"').to_owned())
-        .collect();
+    let routes = integration_tests::manifest_routes();
     assert!(routes.len() >= 20, "{routes:?}");
     for route in routes {
         if route == "/..." {

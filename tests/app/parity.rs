@@ -85,10 +85,10 @@ async fn testcb_streams_waiting_then_the_fetch_then_the_callback() {
 
 #[tokio::test]
 async fn testcb_takes_its_settings_from_spin_variables() {
-    let manifest = integration_tests::repo_root().join("spin.toml");
+    let manifest = integration_tests::app_manifest();
     let base = integration_tests::app_with(&[
         "--from",
-        manifest.to_str().unwrap(),
+        &manifest,
         "--variable",
         "testcb_path=/upstream?id=configured",
         "--variable",

@@ -1,7 +1,7 @@
 //! The pitfalls: a blocking call stalls its instance (and only its instance).
 
 use crate::tour::{demo_isolated, ms};
-use integration_tests::{app_url, app_with, get_json, isolated_app_url, repo_root};
+use integration_tests::{app_url, app_with, get_json, isolated_app_url};
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -135,10 +135,10 @@ fn undisturbed_ms(request: &Served) -> f64 {
 
 #[tokio::test]
 async fn with_a_reuse_limit_of_one_no_request_is_stalled() {
-    let manifest = repo_root().join("spin.toml");
+    let manifest = integration_tests::app_manifest();
     let base = app_with(&[
         "--from",
-        manifest.to_str().unwrap(),
+        &manifest,
         "--max-instance-concurrent-reuse-count",
         "1",
     ]);

@@ -2,7 +2,7 @@
 //! whatever a client puts in a Host header or a parameter, and redirects are not
 //! followed; secrets stay out of responses and logs.
 
-use integration_tests::{app_url, client, get_text, read_request, repo_root};
+use integration_tests::{app_url, client, get_text, read_request};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -86,10 +86,10 @@ async fn redirector(location: String) -> String {
 async fn redirects_are_not_followed() {
     let (target, hits) = canary().await;
     let origin = redirector(target).await;
-    let manifest = repo_root().join("spin.toml");
+    let manifest = integration_tests::app_manifest();
     let base = integration_tests::app_with(&[
         "--from",
-        manifest.to_str().unwrap(),
+        &manifest,
         "--variable",
         &format!("testcb_origin={origin}"),
         "--variable",

@@ -10,6 +10,7 @@ use crate::trace::{Event, Outcome, TaskRecord, Trace};
 use crate::upstream::{Transport, UpstreamCall, UpstreamError, UpstreamReply};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 
 /// Most tasks one request may start.
 pub const MAX_TASKS: u64 = 1000;
@@ -39,7 +40,7 @@ pub struct Report {
     pub demo: &'static str,
     pub python: &'static str,
     /// The code that ran, cut from the component's source.
-    pub rust: String,
+    pub rust: Cow<'static, str>,
     /// Where that code lives: file and lines of each region shown.
     pub rust_source: Vec<SourceRef>,
     pub params: Value,
@@ -59,7 +60,7 @@ impl Report {
         Self {
             demo: info.name,
             python: info.python,
-            rust: info.rust.text(),
+            rust: Cow::Borrowed(info.rust.text()),
             rust_source: vec![info.rust.source()],
             params,
             elapsed_ms: trace.now_ms(),
@@ -81,11 +82,16 @@ impl Report {
     /// Shows other regions of the source as the code that ran, for a demo whose
     /// code depends on its mode (one after another when several ran).
     pub fn with_rust(mut self, regions: &[Region]) -> Self {
-        self.rust = regions
-            .iter()
-            .map(Region::text)
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        self.rust = match regions {
+            [one] => Cow::Borrowed(one.text()),
+            several => Cow::Owned(
+                several
+                    .iter()
+                    .map(Region::text)
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
+            ),
+        };
         self.rust_source = regions.iter().map(Region::source).collect();
         self
     }

@@ -17,6 +17,8 @@
 //! in one step.
 
 use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// A region of a component's source: its code and where it lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,20 +86,20 @@ impl Region {
     }
 
     /// The code with its common indentation removed and no trailing newline: what a
-    /// report answers as `rust`.
-    pub fn text(&self) -> String {
-        let lines: Vec<&str> = self.code.lines().collect();
-        let indent = lines
-            .iter()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| line.len() - line.trim_start().len())
-            .min()
-            .unwrap_or(0);
-        lines
-            .iter()
-            .map(|line| line.get(indent..).unwrap_or("").trim_end())
-            .collect::<Vec<_>>()
-            .join("\n")
+    /// report answers as `rust`. Worked out once per region and instance: the
+    /// region never changes, and an instance serves up to 128 requests.
+    pub fn text(&self) -> &'static str {
+        thread_local! {
+            static DEDENTED: RefCell<HashMap<(&'static str, &'static str), &'static str>> =
+                RefCell::new(HashMap::new());
+        }
+        DEDENTED.with(|dedented| {
+            *dedented
+                .borrow_mut()
+                .entry((self.file, self.name))
+                // A handful of regions per component, each leaked once.
+                .or_insert_with(|| Box::leak(dedent(self.code).into_boxed_str()))
+        })
     }
 
     /// Where the code lives, for a report's `rust_source`.
@@ -108,6 +110,23 @@ impl Region {
             last_line: self.last_line,
         }
     }
+}
+
+/// `code` with its common indentation removed, trailing spaces and the last
+/// newline dropped.
+fn dedent(code: &str) -> String {
+    let lines: Vec<&str> = code.lines().collect();
+    let indent = lines
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|line| line.get(indent..).unwrap_or("").trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The offset of the `\n` that ends the line starting at `start` (or the end).
@@ -176,6 +195,7 @@ mod tests {
         assert_eq!(DEMO.code, "    let x = 1;\n\n        x + 1\n");
         assert_eq!((DEMO.first_line, DEMO.last_line), (3, 5));
         assert_eq!(DEMO.text(), "let x = 1;\n\n    x + 1");
+        assert!(std::ptr::eq(DEMO.text(), DEMO.text()), "worked out once");
         let other = Region::cut("f.rs", SOURCE, "other");
         assert_eq!(
             (other.code, other.first_line, other.last_line),
