@@ -1,7 +1,7 @@
 //! The non-blocking proof and instance reuse, as any Spin 4.1 host shows them.
 
 use futures::future::join_all;
-use integration_tests::{app_url, client, get_json, timed};
+use integration_tests::{app_url, client, get_json, isolated_app_url, timed};
 use std::collections::HashMap;
 
 #[tokio::test]
@@ -60,7 +60,9 @@ async fn concurrent_requests_share_instances_up_to_the_limit() {
 
 #[tokio::test]
 async fn sequential_requests_reuse_the_instance_and_its_globals() {
-    let url = format!("{}/upstream?delay_ms=0", app_url());
+    // An app of its own: other tests' requests would otherwise share (and count on)
+    // its instances between our two.
+    let url = format!("{}/upstream?delay_ms=0", isolated_app_url());
     let (_, first) = get_json(&url).await;
     let (_, second) = get_json(&url).await;
     // Consecutive requests land on a warm instance; its request counter (a static)

@@ -7,7 +7,7 @@ use integration_tests::repo_root;
 use std::collections::BTreeMap;
 
 /// `name = "..."` of a Cargo.toml's [package].
-fn package_name(manifest: &str) -> String {
+pub(crate) fn package_name(manifest: &str) -> String {
     manifest
         .lines()
         .find_map(|line| line.strip_prefix("name = \""))
@@ -16,7 +16,7 @@ fn package_name(manifest: &str) -> String {
 }
 
 /// Every component crate: package name -> its folder, relative to the repo root.
-fn component_crates() -> BTreeMap<String, String> {
+pub(crate) fn component_crates() -> BTreeMap<String, String> {
     let mut crates = BTreeMap::new();
     for group in ["service", "tour", "plumbing"] {
         let dir = repo_root().join("src").join(group);
@@ -38,7 +38,7 @@ fn component_crates() -> BTreeMap<String, String> {
 }
 
 /// spin.toml's components: id -> (wasm file stem, the package its build command builds).
-fn manifest_components() -> BTreeMap<String, (String, String)> {
+pub(crate) fn manifest_components() -> BTreeMap<String, (String, String)> {
     let manifest = std::fs::read_to_string(repo_root().join("spin.toml")).unwrap();
     let mut components = BTreeMap::new();
     let mut current: Option<String> = None;

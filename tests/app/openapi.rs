@@ -36,6 +36,26 @@ async fn every_route_in_spin_toml_is_described() {
             );
         }
     }
+    // What it says of each route's parameters is what the route's folder declares.
+    for route in catalogue::routes().filter(|route| route.route != "/...") {
+        let path = route.route.replace("...", "").replace(":name", "{name}");
+        let operation = document["paths"][&path]
+            .as_object()
+            .and_then(|item| item.values().next())
+            .unwrap_or_else(|| panic!("{path} is not in /openapi.json"));
+        let names: Vec<&str> = operation["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|param| param["name"].as_str().unwrap())
+            .collect();
+        let declared: Vec<&str> = route
+            .each_param()
+            .iter()
+            .map(|param| param.name())
+            .collect();
+        assert_eq!(names, declared, "{path}");
+    }
     // Every $ref points at a schema that exists.
     let text = document.to_string();
     for reference in text.split("\"#/components/schemas/").skip(1) {

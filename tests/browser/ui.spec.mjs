@@ -426,7 +426,8 @@ async function main() {
     const load = async () => {
         const res = await page.goto(`${base}/ui/`, { waitUntil: 'load' });
         check(res && res.status() === 200, `GET /ui/ should answer 200, got ${res ? res.status() : 'nothing'}`);
-        await page.locator('select#demo').waitFor({ state: 'attached' });
+        // The demos are listed from /openapi.json once the page has loaded.
+        await page.locator('select#demo option').first().waitFor({ state: 'attached', timeout: 5_000 });
         await page.evaluate(installRecorder);
     };
 

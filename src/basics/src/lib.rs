@@ -12,6 +12,9 @@
 //!   instance served them (instances are reused, like coroutines sharing one loop).
 //! - [`query`]: typed query-string parameters with bounds; bad input becomes a
 //!   JSON 400 naming the parameter instead of a panic or a trap.
+//! - [`route`]: what a route declares about itself once (parameters with bounds,
+//!   defaults and docs; body; answer): its folder's `src/route.rs` is built from
+//!   these, and parsing, `/openapi.json`, hello's links and the forms follow it.
 //! - [`text`]: percent-decoding and HTML escaping.
 
 pub mod clock;
@@ -19,6 +22,7 @@ pub mod cpu;
 pub mod error;
 pub mod instance;
 pub mod query;
+pub mod route;
 pub mod text;
 
 pub use clock::Timeline;

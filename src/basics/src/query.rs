@@ -6,8 +6,8 @@
 //! is reported instead of silently ignored.
 
 use crate::error::ApiError;
+use crate::route::{Choice, Flag, Int, IntList, Text};
 use crate::text::percent_decode;
-use std::ops::RangeInclusive;
 
 /// Longest query string accepted, in bytes.
 pub const MAX_QUERY_LEN: usize = 8 * 1024;
@@ -49,68 +49,61 @@ impl Query {
     }
 
     /// Takes a parameter's decoded text, if present.
-    pub fn take(&mut self, name: &'static str) -> Option<String> {
+    fn take(&mut self, name: &'static str) -> Option<String> {
         self.known.push(name);
         let index = self.pairs.iter().position(|(key, _)| key == name)?;
         Some(self.pairs.swap_remove(index).1)
     }
 
-    /// An optional integer within `range`.
-    pub fn int(
-        &mut self,
-        name: &'static str,
-        range: RangeInclusive<u64>,
-    ) -> Result<Option<u64>, ApiError> {
-        let Some(text) = self.take(name) else {
-            return Ok(None);
+    /// An integer: the one given, else the declared default, else `None`.
+    pub fn optional_int(&mut self, param: &Int) -> Result<Option<u64>, ApiError> {
+        let Some(text) = self.take(param.name) else {
+            return Ok(param.default);
         };
         match text.trim().parse::<u64>() {
-            Ok(value) if range.contains(&value) => Ok(Some(value)),
-            _ => Err(out_of_range(name, &text, &range)),
+            Ok(value) if (param.min..=param.max).contains(&value) => Ok(Some(value)),
+            _ => Err(ApiError::bad_request(
+                Some(param.name),
+                format!(
+                    "'{}' must be an integer from {} to {}; got '{text}'",
+                    param.name, param.min, param.max
+                ),
+            )),
         }
     }
 
-    /// An integer within `range`, `default` when absent.
-    pub fn int_or(
-        &mut self,
-        name: &'static str,
-        range: RangeInclusive<u64>,
-        default: u64,
-    ) -> Result<u64, ApiError> {
-        Ok(self.int(name, range)?.unwrap_or(default))
+    /// An integer: the one given, else the declared default; a 400 when the
+    /// parameter has no default and is absent.
+    pub fn int(&mut self, param: &Int) -> Result<u64, ApiError> {
+        self.optional_int(param)?.ok_or_else(|| missing(param.name))
     }
 
-    /// A comma-separated list of integers, each within `item_range`, with between one
-    /// and `max_items` items.
-    pub fn int_list(
-        &mut self,
-        name: &'static str,
-        item_range: RangeInclusive<u64>,
-        max_items: usize,
-    ) -> Result<Option<Vec<u64>>, ApiError> {
+    /// A comma-separated list of integers: the one given, else the declared default.
+    pub fn int_list(&mut self, param: &IntList) -> Result<Option<Vec<u64>>, ApiError> {
+        let name = param.name;
         let Some(text) = self.take(name) else {
-            return Ok(None);
+            return Ok(param.default.map(<[u64]>::to_vec));
         };
         let items: Vec<&str> = text.split(',').map(str::trim).collect();
-        if items.len() > max_items {
+        if items.len() > param.max_items {
             return Err(ApiError::bad_request(
                 Some(name),
                 format!(
-                    "'{name}' has {} items; at most {max_items} are allowed",
-                    items.len()
+                    "'{name}' has {} items; at most {} are allowed",
+                    items.len(),
+                    param.max_items
                 ),
             ));
         }
         items
             .into_iter()
             .map(|item| match item.parse::<u64>() {
-                Ok(value) if item_range.contains(&value) => Ok(value),
+                Ok(value) if (param.min..=param.max).contains(&value) => Ok(value),
                 _ => Err(ApiError::bad_request(
                     Some(name),
                     format!(
                         "'{name}' must be a comma-separated list of integers from {} to {}; got '{item}'",
-                        item_range.start(),
-                        item_range.end()
+                        param.min, param.max
                     ),
                 )),
             })
@@ -118,10 +111,11 @@ impl Query {
             .map(Some)
     }
 
-    /// A boolean written `true`/`false` (or `1`/`0`), `default` when absent.
-    pub fn flag(&mut self, name: &'static str, default: bool) -> Result<bool, ApiError> {
+    /// A boolean written `true`/`false` (or `1`/`0`), the declared default when absent.
+    pub fn flag(&mut self, param: &Flag) -> Result<bool, ApiError> {
+        let name = param.name;
         match self.take(name).as_deref() {
-            None => Ok(default),
+            None => Ok(param.default),
             Some("true" | "1") => Ok(true),
             Some("false" | "0") => Ok(false),
             Some(other) => Err(ApiError::bad_request(
@@ -131,17 +125,14 @@ impl Query {
         }
     }
 
-    /// One of a fixed set of words, `default` when absent.
-    pub fn choice(
-        &mut self,
-        name: &'static str,
-        options: &[&'static str],
-        default: &'static str,
-    ) -> Result<&'static str, ApiError> {
+    /// One of the declared words, the declared default when absent.
+    pub fn choice(&mut self, param: &Choice) -> Result<&'static str, ApiError> {
+        let name = param.name;
         let Some(text) = self.take(name) else {
-            return Ok(default);
+            return Ok(param.default);
         };
-        options
+        param
+            .options
             .iter()
             .copied()
             .find(|option| *option == text)
@@ -150,22 +141,19 @@ impl Query {
                     Some(name),
                     format!(
                         "'{name}' must be one of {}; got '{text}'",
-                        options.join(", ")
+                        param.options.join(", ")
                     ),
                 )
             })
     }
 
-    /// Free text of at most `max_chars` characters.
-    pub fn text(
-        &mut self,
-        name: &'static str,
-        max_chars: usize,
-    ) -> Result<Option<String>, ApiError> {
+    /// Free text of at most the declared number of characters.
+    pub fn text(&mut self, param: &Text) -> Result<Option<String>, ApiError> {
+        let name = param.name;
         match self.take(name) {
-            Some(text) if text.chars().count() > max_chars => Err(ApiError::bad_request(
+            Some(text) if text.chars().count() > param.max_chars => Err(ApiError::bad_request(
                 Some(name),
-                format!("'{name}' is longer than {max_chars} characters"),
+                format!("'{name}' is longer than {} characters", param.max_chars),
             )),
             other => Ok(other),
         }
@@ -188,32 +176,33 @@ impl Query {
     }
 }
 
-fn out_of_range(name: &str, text: &str, range: &RangeInclusive<u64>) -> ApiError {
-    ApiError::bad_request(
-        Some(name),
-        format!(
-            "'{name}' must be an integer from {} to {}; got '{text}'",
-            range.start(),
-            range.end()
-        ),
-    )
+fn missing(name: &str) -> ApiError {
+    ApiError::bad_request(Some(name), format!("'{name}' is required"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::route::shared;
 
     fn query(raw: &str) -> Query {
         Query::parse(Some(raw)).expect("valid query")
     }
 
+    const DELAY: Int = Int::new("delay_ms", 0, 30_000, "");
+    const STATUS: Int = Int::new("status", 200, 599, "").default_to(200);
+
     #[test]
-    fn reads_integers_with_defaults_and_bounds() {
+    fn reads_integers_with_declared_defaults_and_bounds() {
         let mut q = query("delay_ms=250&n=3");
-        assert_eq!(q.int_or("delay_ms", 0..=30_000, 1000).unwrap(), 250);
-        assert_eq!(q.int_or("status", 200..=599, 200).unwrap(), 200);
-        assert_eq!(q.int("n", 1..=1000).unwrap(), Some(3));
+        assert_eq!(q.int(&DELAY.default_to(1000)).unwrap(), 250);
+        assert_eq!(q.int(&STATUS).unwrap(), 200);
+        assert_eq!(q.optional_int(&shared::N).unwrap(), Some(3));
+        assert_eq!(q.optional_int(&shared::TIMEOUT_MS).unwrap(), None);
         q.finish().unwrap();
+        let error = query("").int(&DELAY).unwrap_err();
+        assert_eq!(error.param.as_deref(), Some("delay_ms"));
+        assert!(error.message.contains("required"), "{}", error.message);
     }
 
     #[test]
@@ -225,7 +214,7 @@ mod tests {
             "delay_ms=",
             "delay_ms=1.5",
         ] {
-            let error = query(raw).int("delay_ms", 0..=30_000).unwrap_err();
+            let error = query(raw).optional_int(&DELAY).unwrap_err();
             assert_eq!(error.status, 400, "{raw}");
             assert_eq!(error.param.as_deref(), Some("delay_ms"), "{raw}");
             assert!(error.message.contains("0 to 30000"), "{}", error.message);
@@ -235,7 +224,7 @@ mod tests {
     #[test]
     fn rejects_unknown_and_repeated_parameters() {
         let mut q = query("dealy_ms=5");
-        q.int("delay_ms", 0..=10).unwrap();
+        q.optional_int(&DELAY).unwrap();
         let error = q.finish().unwrap_err();
         assert_eq!(error.param.as_deref(), Some("dealy_ms"));
         assert!(error.message.contains("expected: delay_ms"));
@@ -247,26 +236,54 @@ mod tests {
 
     #[test]
     fn reads_lists_flags_choices_and_text() {
+        let fast = Flag {
+            name: "fast",
+            default: false,
+            doc: "",
+        };
+        let slow = Flag {
+            name: "slow",
+            default: false,
+            doc: "",
+        };
+        let mode = Choice {
+            name: "mode",
+            options: &["blocking", "async"],
+            default: "blocking",
+            doc: "",
+        };
+        let id = Text {
+            name: "id",
+            max_chars: 10,
+            doc: "",
+        };
         let mut q = query("delays=100,%20200,300&fast=true&mode=async&id=a+b%21");
         assert_eq!(
-            q.int_list("delays", 0..=30_000, 10).unwrap(),
+            q.int_list(&shared::DELAYS).unwrap(),
             Some(vec![100, 200, 300])
         );
-        assert!(q.flag("fast", false).unwrap());
-        assert!(!q.flag("slow", false).unwrap());
-        assert_eq!(
-            q.choice("mode", &["blocking", "async"], "blocking")
-                .unwrap(),
-            "async"
-        );
-        assert_eq!(q.text("id", 10).unwrap().as_deref(), Some("a b!"));
+        assert!(q.flag(&fast).unwrap());
+        assert!(!q.flag(&slow).unwrap());
+        assert_eq!(q.choice(&mode).unwrap(), "async");
+        assert_eq!(q.text(&id).unwrap().as_deref(), Some("a b!"));
         q.finish().unwrap();
+        assert_eq!(
+            query("")
+                .int_list(&shared::DELAYS.default_to(&[1, 2]))
+                .unwrap(),
+            Some(vec![1, 2])
+        );
 
-        assert!(query("delays=1,x").int_list("delays", 0..=5, 10).is_err());
-        assert!(query("delays=1,2,3").int_list("delays", 0..=5, 2).is_err());
-        assert!(query("fast=yes").flag("fast", false).is_err());
-        assert!(query("mode=x").choice("mode", &["a"], "a").is_err());
-        assert!(query("id=abcdef").text("id", 3).is_err());
+        let short = IntList {
+            max: 5,
+            max_items: 2,
+            ..shared::DELAYS
+        };
+        assert!(query("delays=1,x").int_list(&short).is_err());
+        assert!(query("delays=1,2,3").int_list(&short).is_err());
+        assert!(query("fast=yes").flag(&fast).is_err());
+        assert!(query("mode=x").choice(&mode).is_err());
+        assert!(query("id=abcdefghijk").text(&id).is_err());
     }
 
     #[test]

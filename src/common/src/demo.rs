@@ -8,16 +8,12 @@ use crate::query::Query;
 use crate::reply::{ApiError, Reply};
 use crate::trace::{Event, Outcome, TaskRecord, Trace};
 use crate::upstream::{Transport, UpstreamCall, UpstreamError, UpstreamReply};
+use basics::route::{Calls, IntList, shared};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
 
-/// Most tasks one request may start.
-pub const MAX_TASKS: u64 = 1000;
-/// Longest delay a task may ask of the upstream, in ms.
-pub const MAX_DELAY_MS: u64 = 30_000;
-/// Longest timeout a demo accepts, in ms.
-pub const MAX_TIMEOUT_MS: u64 = 60_000;
+pub use basics::route::shared::{MAX_DELAY_MS, MAX_TASKS, MAX_TIMEOUT_MS};
 /// The status a failing task asks the upstream for.
 pub const FAILING_STATUS: u16 = 500;
 
@@ -129,12 +125,16 @@ pub fn get_query(request: &spin_sdk::http::Request) -> Result<Query, ApiError> {
 }
 
 /// The upstream delays of a demo's tasks: `delays=100,200,300`, or `n=` tasks of
-/// `delay_ms=` each (not both), or `default` when neither is given.
-fn delays(query: &mut Query, default: &[u64]) -> Result<Vec<u64>, ApiError> {
-    let listed = query.int_list("delays", 0..=MAX_DELAY_MS, MAX_TASKS as usize)?;
-    let count = query.int("n", 1..=MAX_TASKS)?;
-    let each = query.int("delay_ms", 0..=MAX_DELAY_MS)?;
-    match (listed, count, each) {
+/// `delay_ms=` each (not both), or the route's default `delays` when neither is given.
+fn delays(query: &mut Query, declared: &IntList) -> Result<Vec<u64>, ApiError> {
+    let default = declared.default.unwrap_or(&[]);
+    let given = query.int_list(&IntList {
+        default: None,
+        ..*declared
+    })?;
+    let count = query.optional_int(&shared::N)?;
+    let each = query.optional_int(&shared::EACH_DELAY_MS)?;
+    match (given, count, each) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(ApiError::bad_request(
             Some("delays"),
             "give either 'delays' or 'n' with 'delay_ms', not both",
@@ -151,7 +151,7 @@ fn delays(query: &mut Query, default: &[u64]) -> Result<Vec<u64>, ApiError> {
 
 /// `fail=1,2`: the ids of the tasks whose upstream call answers 500.
 fn failing(query: &mut Query, tasks: usize) -> Result<Vec<usize>, ApiError> {
-    let Some(ids) = query.int_list("fail", 0..=MAX_TASKS, MAX_TASKS as usize)? else {
+    let Some(ids) = query.int_list(&shared::FAIL)? else {
         return Ok(Vec::new());
     };
     match ids.iter().find(|&&id| id as usize >= tasks) {
@@ -178,15 +178,12 @@ pub struct CallPlan {
 }
 
 impl CallPlan {
-    /// Reads `delays` (or `n` with `delay_ms`), then `fail=` when `with_failures`,
-    /// then `transport`.
-    pub fn parse(
-        query: &mut Query,
-        default: &[u64],
-        with_failures: bool,
-    ) -> Result<Self, ApiError> {
-        let delays = delays(query, default)?;
-        let failing = if with_failures {
+    /// Reads the group a route declares (`basics::route::Calls`): `delays` with the
+    /// route's default (or `n` with `delay_ms`), then `fail=` when the route shows
+    /// failures, then `transport`.
+    pub fn parse(query: &mut Query, declared: &Calls) -> Result<Self, ApiError> {
+        let delays = delays(query, &declared.delays)?;
+        let failing = if declared.with_failures {
             Some(failing(query, delays.len())?)
         } else {
             None
@@ -238,8 +235,8 @@ pub fn within_timeout(ms: u64, timeout_ms: Option<u64>) -> f64 {
 
 /// `transport=chaining|self`: how the upstream is reached (service chaining by default).
 pub fn transport(query: &mut Query) -> Result<Transport, ApiError> {
-    let name = query.choice("transport", &Transport::NAMES, Transport::default().name())?;
-    Ok(Transport::from_name(name).expect("choice() returns one of NAMES"))
+    let name = query.choice(&shared::TRANSPORT)?;
+    Ok(Transport::from_name(name).expect("TRANSPORT's options are Transport's names"))
 }
 
 /// One task's call to `/upstream`, declared on a trace.
@@ -345,40 +342,63 @@ mod tests {
         Query::parse(Some(raw)).unwrap()
     }
 
+    /// `delays` as a route declares it, with this default.
+    fn listed(default: &'static [u64]) -> IntList {
+        shared::DELAYS.default_to(default)
+    }
+
+    fn calls(default: &'static [u64], with_failures: bool) -> Calls {
+        Calls {
+            delays: listed(default),
+            with_failures,
+        }
+    }
+
     #[test]
     fn delays_come_from_a_list_or_from_n_and_delay_ms() {
-        assert_eq!(delays(&mut parse("delays=3,1,2"), &[9]).unwrap(), [3, 1, 2]);
         assert_eq!(
-            delays(&mut parse("n=3&delay_ms=50"), &[9]).unwrap(),
+            delays(&mut parse("delays=3,1,2"), &listed(&[9])).unwrap(),
+            [3, 1, 2]
+        );
+        assert_eq!(
+            delays(&mut parse("n=3&delay_ms=50"), &listed(&[9])).unwrap(),
             [50, 50, 50]
         );
-        assert_eq!(delays(&mut parse("n=2"), &[300, 100]).unwrap(), [300, 300]);
-        assert_eq!(delays(&mut parse("delay_ms=7"), &[1, 2]).unwrap(), [7, 7]);
-        assert_eq!(delays(&mut parse(""), &[300, 100]).unwrap(), [300, 100]);
+        assert_eq!(
+            delays(&mut parse("n=2"), &listed(&[300, 100])).unwrap(),
+            [300, 300]
+        );
+        assert_eq!(
+            delays(&mut parse("delay_ms=7"), &listed(&[1, 2])).unwrap(),
+            [7, 7]
+        );
+        assert_eq!(
+            delays(&mut parse(""), &listed(&[300, 100])).unwrap(),
+            [300, 100]
+        );
     }
 
     #[test]
     fn delays_reject_mixtures_and_out_of_bounds() {
-        let both = delays(&mut parse("delays=1&n=2"), &[1]).unwrap_err();
+        let both = delays(&mut parse("delays=1&n=2"), &listed(&[1])).unwrap_err();
         assert_eq!(both.param.as_deref(), Some("delays"));
         assert_eq!(
-            delays(&mut parse("n=1001"), &[1])
+            delays(&mut parse("n=1001"), &listed(&[1]))
                 .unwrap_err()
                 .param
                 .as_deref(),
             Some("n")
         );
-        assert!(delays(&mut parse("n=0"), &[1]).is_err());
-        assert!(delays(&mut parse("delays=30001"), &[1]).is_err());
-        assert!(delays(&mut parse("delays=1,,2"), &[1]).is_err());
+        assert!(delays(&mut parse("n=0"), &listed(&[1])).is_err());
+        assert!(delays(&mut parse("delays=30001"), &listed(&[1])).is_err());
+        assert!(delays(&mut parse("delays=1,,2"), &listed(&[1])).is_err());
     }
 
     #[test]
     fn a_call_plan_reads_its_parameters_and_describes_itself() {
         let plan = CallPlan::parse(
             &mut parse("delays=300,100&fail=1&transport=self"),
-            &[9],
-            true,
+            &calls(&[9], true),
         )
         .unwrap();
         assert_eq!(plan.longest_ms(), 300);
@@ -387,7 +407,7 @@ mod tests {
             plan.params(json!({ "timeout_ms": 50 })),
             json!({ "delays": [300, 100], "fail": [1], "timeout_ms": 50, "transport": "self" })
         );
-        let plain = CallPlan::parse(&mut parse(""), &[5, 7], false).unwrap();
+        let plain = CallPlan::parse(&mut parse(""), &calls(&[5, 7], false)).unwrap();
         assert_eq!(
             plain.params(json!({})),
             json!({ "delays": [5, 7], "transport": "chaining" })
@@ -396,7 +416,7 @@ mod tests {
         let trace = Trace::start();
         assert_eq!(plain.declare(&trace).len(), 2);
         assert!(
-            CallPlan::parse(&mut parse("fail=1"), &[5], false).is_ok(),
+            CallPlan::parse(&mut parse("fail=1"), &calls(&[5], false)).is_ok(),
             "fail= is left for finish() to reject"
         );
         assert_eq!(within_timeout(300, Some(100)), 100.0);

@@ -33,8 +33,9 @@ pub enum Transport {
 }
 
 impl Transport {
-    /// The names accepted in a `transport=` parameter or variable.
-    pub const NAMES: [&'static str; 2] = ["chaining", "self"];
+    /// The names accepted in a `transport=` parameter or variable: the options the
+    /// shared parameter declares.
+    pub const NAMES: &'static [&'static str] = basics::route::shared::TRANSPORT.options;
 
     /// Reads a transport name (`chaining` or `self`).
     pub fn from_name(name: &str) -> Option<Self> {
@@ -228,7 +229,7 @@ mod tests {
 
     #[test]
     fn transport_names_round_trip() {
-        for name in Transport::NAMES {
+        for &name in Transport::NAMES {
             assert_eq!(Transport::from_name(name).unwrap().name(), name);
         }
         assert_eq!(Transport::from_name("tcp"), None);

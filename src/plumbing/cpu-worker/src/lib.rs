@@ -19,9 +19,7 @@ use serde_json::{Value, json};
 use spin_sdk::http::{IncomingRequest, Method, Response};
 use std::time::{Duration, Instant};
 
-const MAX_WORK_MS: u64 = 10_000;
-const DEFAULT_WORK_MS: u64 = 100;
-const MAX_ITERATIONS: u64 = 2_000_000_000;
+pub mod route;
 
 #[spin_sdk::http_component]
 fn cpu_worker(request: IncomingRequest) -> Response {
@@ -46,8 +44,8 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
     }
     let path_with_query = request.path_with_query().unwrap_or_default();
     let mut query = Query::parse(path_with_query.split_once('?').map(|(_, q)| q))?;
-    let work_ms = query.int("work_ms", 0..=MAX_WORK_MS)?;
-    let iterations = query.int("iterations", 1..=MAX_ITERATIONS)?;
+    let work_ms = query.optional_int(&route::WORK_MS)?;
+    let iterations = query.optional_int(&route::ITERATIONS)?;
     query.finish()?;
 
     let instance = instance::enter_request();
@@ -67,7 +65,7 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
             ("iterations", iterations, iterations)
         }
         (work_ms, None) => {
-            let work_ms = work_ms.unwrap_or(DEFAULT_WORK_MS);
+            let work_ms = work_ms.unwrap_or(route::DEFAULT_WORK_MS);
             let done = cpu::burn_for(Duration::from_millis(work_ms));
             ("work_ms", work_ms, done)
         }

@@ -8,6 +8,8 @@
 use common::reply::{ApiError, ErrorReply, Reply};
 use spin_sdk::http::Request;
 
+pub mod route;
+
 #[spin_sdk::http_service]
 async fn not_found(request: Request) -> Reply {
     ApiError::not_found(format!(

@@ -1,13 +1,18 @@
 //! `GET /openapi.json`: an OpenAPI 3.1 description of every route of the app.
 //!
 //! Not an asyncio idea, but what a client (or a fuzzer) needs to know: each route,
-//! its parameters with their bounds, and what it answers. A test keeps it in step
-//! with spin.toml; schemathesis fuzzes the app from it.
+//! its parameters with their bounds, and what it answers. Nothing here names a
+//! route: every path comes from the catalogue (each folder's `src/route.rs`), so the
+//! document says what the components parse. The playground builds its forms from
+//! it; schemathesis fuzzes the app from it.
 
+use catalogue::{Answer, Body, Method, Param, Route};
 use common::reply::{self, ErrorReply, Reply};
 use serde_json::{Value, json};
 use spin_sdk::http::{Request, StatusCode};
 use std::sync::OnceLock;
+
+pub mod route;
 
 #[spin_sdk::http_service]
 async fn openapi(request: Request) -> Reply {
@@ -36,404 +41,168 @@ fn document() -> Value {
     })
 }
 
+/// One path per route of the catalogue, in reading order.
 fn paths() -> Value {
-    let delay = int("delay_ms", 0, 30_000, "How long to sleep, in ms.");
-    let tour = |name: &str| format!("/demo/{name}");
     let mut paths = serde_json::Map::new();
-    let mut add = |path: String, item: Value| {
-        paths.insert(path, item);
-    };
-    let hello_params = vec![delay.clone()];
-    add(
-        "/".into(),
-        get(
-            "Hello, Anonymous (HTML, or JSON with Accept: application/json)",
-            hello_params.clone(),
-            hello_answers(),
-        ),
-    );
-    add(
-        "/hello".into(),
-        get("Hello, Anonymous", hello_params.clone(), hello_answers()),
-    );
-    let mut named = hello_params;
-    named.push(json!({ "name": "name", "in": "path", "required": true, "schema": { "type": "string", "maxLength": 200 } }));
-    add(
-        "/hello/{name}".into(),
-        get("Hello, NAME", named, hello_answers()),
-    );
-    add(
-        "/upstream".into(),
-        get(
-            "The controllable slow upstream",
-            vec![
-                delay.clone(),
-                int("status", 200, 599, "Status to answer with."),
-                int("bytes", 0, 1_048_576, "Filler bytes to add."),
-                text("id", 128, "A label echoed back."),
-                choice("framing", &["length", "chunked"]),
-            ],
-            upstream_answers(),
-        ),
-    );
-
-    let calls = || {
-        vec![
-            list(
-                "delays",
-                "Upstream delays in ms, one task each (not with n or delay_ms).",
-            ),
-            int("n", 1, 1000, "Number of tasks (with delay_ms)."),
-            int("delay_ms", 0, 30_000, "Delay of each task, in ms."),
-            transport(),
-        ]
-    };
-    let failing = || list("fail", "Ids of the tasks whose upstream answers 500.");
-    let timeout = |default: Option<u64>| {
-        let mut param = int("timeout_ms", 0, 60_000, "Timeout in ms.");
-        if let Some(default) = default {
-            param["schema"]["default"] = json!(default);
+    for route in catalogue::routes() {
+        // `/...` catches every path no other route takes: OpenAPI cannot say that.
+        if route.answer == Answer::NotFound {
+            continue;
         }
-        param
-    };
-    let report = || json_answer("#/components/schemas/Report", &[400, 405]);
-    let stream = || stream_answer("application/x-ndjson");
-
-    add(
-        tour("sequential"),
-        get("Awaiting calls one after another", calls(), report()),
-    );
-    add(
-        tour("tasks"),
-        get(
-            "create_task: calls started at once, awaited later",
-            calls(),
-            report(),
-        ),
-    );
-    let mut gather = calls();
-    gather.extend([failing(), flag("return_exceptions")]);
-    add(
-        tour("gather"),
-        get(
-            "gather: ordered results, return_exceptions",
-            gather,
-            report(),
-        ),
-    );
-    let mut wait = calls();
-    wait.extend([
-        failing(),
-        choice(
-            "return_when",
-            &["first_completed", "first_exception", "all_completed"],
-        ),
-        timeout(None),
-    ]);
-    add(
-        tour("wait"),
-        get(
-            "asyncio.wait with return_when and a timeout",
-            wait,
-            report(),
-        ),
-    );
-    let mut as_completed = calls();
-    as_completed.extend([failing(), timeout(None)]);
-    add(
-        tour("as-completed"),
-        get("as_completed, streamed as NDJSON", as_completed, stream()),
-    );
-    add(
-        tour("timeout"),
-        get(
-            "wait_for: a call raced against a timer",
-            vec![delay.clone(), timeout(Some(1000)), transport()],
-            report(),
-        ),
-    );
-    add(
-        tour("cancel"),
-        get(
-            "task.cancel() takes effect at an await",
-            vec![
-                int("work_ms", 0, 5000, "CPU step before the worker's await."),
-                delay.clone(),
-                int(
-                    "cancel_after_ms",
-                    0,
-                    60_000,
-                    "When the canceller calls cancel().",
-                ),
-                transport(),
-            ],
-            report(),
-        ),
-    );
-    add(
-        tour("shield"),
-        get(
-            "shield: the waiter times out, the work goes on (NDJSON)",
-            vec![
-                delay.clone(),
-                timeout(Some(500)),
-                flag("shield"),
-                transport(),
-            ],
-            stream(),
-        ),
-    );
-    add(
-        tour("future"),
-        get(
-            "A future set once and awaited by many",
-            vec![
-                delay.clone(),
-                int("waiters", 1, 1000, "Tasks awaiting the future."),
-                transport(),
-            ],
-            report(),
-        ),
-    );
-    add(
-        tour("event-loop"),
-        get(
-            "One task at a time, switching at yields",
-            vec![
-                int("n", 2, 10, "Number of tasks."),
-                int("steps", 1, 100, "Steps per task."),
-                int("step_ms", 0, 1000, "CPU time per step."),
-                choice("mode", &["both", "yield", "no-yield"]),
-            ],
-            report(),
-        ),
-    );
-    add(
-        tour("blocking"),
-        get(
-            "A blocking sleep stalls the instance",
-            vec![
-                int("n", 1, 20, "Number of tasks."),
-                int("delay_ms", 0, 5000, "Sleep of each task."),
-                choice("mode", &["both", "blocking", "async"]),
-            ],
-            report(),
-        ),
-    );
-    add(
-        tour("cpu"),
-        get(
-            "CPU-bound tasks inline or offloaded to cpu-worker",
-            vec![
-                int("n", 1, 16, "Number of tasks."),
-                int(
-                    "work_ms",
-                    1,
-                    2000,
-                    "CPU time per task (not with iterations).",
-                ),
-                int(
-                    "iterations",
-                    1,
-                    2_000_000_000,
-                    "Steps per task (not with work_ms).",
-                ),
-                choice("mode", &["both", "inline", "offload"]),
-                transport(),
-            ],
-            report(),
-        ),
-    );
-    add(
-        "/cpu-worker".into(),
-        get(
-            "Burns CPU on a fresh WASI 0.2 instance",
-            vec![
-                int(
-                    "work_ms",
-                    0,
-                    10_000,
-                    "Wall time to spin (not with iterations).",
-                ),
-                int(
-                    "iterations",
-                    1,
-                    2_000_000_000,
-                    "Steps to run (not with work_ms).",
-                ),
-            ],
-            json_answer("#/components/schemas/Object", &[400, 405]),
-        ),
-    );
-
-    add(
-        "/asynctasks".into(),
-        get(
-            "Three fetches under asyncio.wait(timeout=5)",
-            {
-                let mut params = calls();
-                params.extend([failing(), timeout(Some(5000))]);
-                params
-            },
-            report(),
-        ),
-    );
-    add(
-        "/testcb".into(),
-        get(
-            "A background task's callback while a fetch runs (text stream)",
-            vec![delay.clone()],
-            {
-                let mut answers = stream_answer("text/plain");
-                answers["503"] = error_answer("A needed Spin variable is not set.");
-                answers
-            },
-        ),
-    );
-    add(
-        "/ws".into(),
-        get(
-            "No inbound WebSocket on Spin: 501, use /echo",
-            vec![],
-            json!({
-                "501": error_answer("Spin has no inbound WebSocket."),
-                "405": error_answer("Method not allowed."),
-            }),
-        ),
-    );
-    add(
-        "/echo".into(),
-        json!({ "post": {
-        "summary": "Full duplex: each line answered 'Hello, <line>' while the upload runs",
-        "requestBody": { "required": false, "content": { "text/plain": { "schema": { "type": "string", "maxLength": 1_048_576 } } } },
-        "responses": {
-            "200": { "description": "One answer per line, streamed.", "content": { "text/plain": { "schema": { "type": "string" } } } },
-            "405": error_answer("Method not allowed."),
-            "413": error_answer("The body is over 1 MiB."),
-        },
-    } }),
-    );
-    add(
-        "/messages".into(),
-        json!({ "post": {
-        "summary": "msg to an OpenAI-compatible chat model",
-        "requestBody": { "required": true, "content": {
-            "application/x-www-form-urlencoded": { "schema": message_schema() },
-            "application/json": { "schema": message_schema() },
-        } },
-        "responses": {
-            "200": { "description": "The model's answer.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/MessagesReply" } } } },
-            "400": error_answer("msg is missing, empty or too long, or the body is malformed."),
-            "405": error_answer("Method not allowed."),
-            "413": error_answer("The body is over 64 KiB."),
-            "502": error_answer("The model's API failed."),
-            "503": error_answer("No API key is configured."),
-        },
-    } }),
-    );
-    add(
-        "/ui/".into(),
-        get(
-            "The playground page (also /ui/app.js and /ui/style.css)",
-            vec![],
-            json!({
-                "200": { "description": "HTML", "content": { "text/html": { "schema": { "type": "string" } } } },
-                "405": error_answer("Method not allowed."),
-            }),
-        ),
-    );
-    add(
-        "/openapi.json".into(),
-        get(
-            "This document",
-            vec![],
-            json!({
-                "200": { "description": "OpenAPI 3.1", "content": { "application/json": { "schema": { "type": "object" } } } },
-                "405": error_answer("Method not allowed."),
-            }),
-        ),
-    );
+        let method = match route.method {
+            Method::Get => "get",
+            Method::Post => "post",
+        };
+        let mut operation = json!({
+            "summary": route.summary,
+            "parameters": route.each_param().iter().map(parameter).collect::<Vec<_>>(),
+            "responses": responses(route),
+        });
+        if let Some(body) = route.body {
+            operation["requestBody"] = request_body(body);
+        }
+        paths.insert(openapi_path(route.route), json!({ method: operation }));
+    }
     Value::Object(paths)
 }
 
-fn get(summary: &str, parameters: Vec<Value>, responses: Value) -> Value {
-    json!({ "get": { "summary": summary, "parameters": parameters, "responses": responses } })
+/// spin.toml's route syntax in OpenAPI's: `:name` is `{name}`, and a wildcard
+/// route is described by its root (`/ui/...` as `/ui/`).
+fn openapi_path(route: &str) -> String {
+    let route = route.strip_suffix("...").unwrap_or(route);
+    route
+        .split('/')
+        .map(|segment| match segment.strip_prefix(':') {
+            Some(name) => format!("{{{name}}}"),
+            None => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
-fn int(name: &str, minimum: u64, maximum: u64, description: &str) -> Value {
-    json!({ "name": name, "in": "query", "required": false, "description": description,
-            "schema": { "type": "integer", "minimum": minimum, "maximum": maximum } })
+fn parameter(param: &Param) -> Value {
+    let (place, required, schema) = match param {
+        Param::Int(int) => {
+            let mut schema = json!({ "type": "integer", "minimum": int.min, "maximum": int.max });
+            if let Some(default) = int.default {
+                schema["default"] = json!(default);
+            }
+            ("query", false, schema)
+        }
+        Param::IntList(list) => {
+            // Digits only: the bounds of each item are in the description, and the
+            // component answers 400 for an item out of range.
+            let item = format!("[0-9]{{1,{}}}", list.max.to_string().len());
+            let pattern = format!("^{item}(,{item}){{0,{}}}$", list.max_items - 1);
+            let mut schema = json!({ "type": "string", "pattern": pattern });
+            if let Some(default) = list.default {
+                let text: Vec<String> = default.iter().map(u64::to_string).collect();
+                schema["default"] = json!(text.join(","));
+            }
+            ("query", false, schema)
+        }
+        Param::Flag(flag) => (
+            "query",
+            false,
+            json!({ "type": "string", "enum": ["true", "false", "1", "0"], "default": flag.default.to_string() }),
+        ),
+        Param::Choice(choice) => (
+            "query",
+            false,
+            json!({ "type": "string", "enum": choice.options, "default": choice.default }),
+        ),
+        Param::Text(text) => (
+            "query",
+            false,
+            json!({ "type": "string", "maxLength": text.max_chars }),
+        ),
+        Param::Path(text) => (
+            "path",
+            true,
+            json!({ "type": "string", "maxLength": text.max_chars }),
+        ),
+    };
+    let description = match param {
+        Param::IntList(list) => format!(
+            "{} Comma-separated integers from {} to {}, at most {}.",
+            list.doc, list.min, list.max, list.max_items
+        ),
+        other => other.doc().to_owned(),
+    };
+    json!({ "name": param.name(), "in": place, "required": required,
+            "description": description, "schema": schema })
 }
 
-fn text(name: &str, max_length: u64, description: &str) -> Value {
-    json!({ "name": name, "in": "query", "required": false, "description": description,
-            "schema": { "type": "string", "maxLength": max_length } })
+fn request_body(body: Body) -> Value {
+    match body {
+        Body::Text { max_bytes } => json!({ "required": false, "content": {
+            "text/plain": { "schema": { "type": "string", "maxLength": max_bytes } } } }),
+        Body::Field {
+            name, max_chars, ..
+        } => {
+            let schema = json!({ "type": "object", "required": [name], "properties": {
+                name: { "type": "string", "minLength": 1, "maxLength": max_chars } } });
+            json!({ "required": true, "content": {
+                "application/x-www-form-urlencoded": { "schema": schema },
+                "application/json": { "schema": schema },
+            } })
+        }
+    }
 }
 
-/// A comma-separated list of 1 to 1000 integers from 0 to 30000.
-fn list(name: &str, description: &str) -> Value {
-    let item = "(30000|[12][0-9]{4}|[0-9]{1,4})";
-    json!({ "name": name, "in": "query", "required": false, "description": description,
-            "schema": { "type": "string", "pattern": format!("^{item}(,{item}){{0,999}}$") } })
-}
-
-/// `/upstream` answers whatever `status` asks for, 5xx included, with its usual body.
-fn upstream_answers() -> Value {
-    let mut answers = json_answer("#/components/schemas/UpstreamReply", &[400, 405]);
-    answers["default"] = json!({ "description": "The status asked for", "content": { "application/json": { "schema": {
-        "oneOf": [{ "$ref": "#/components/schemas/UpstreamReply" }, { "$ref": "#/components/schemas/Error" }] } } } });
-    answers
-}
-
-fn flag(name: &str) -> Value {
-    json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string", "enum": ["true", "false", "1", "0"] } })
-}
-
-fn choice(name: &str, options: &[&str]) -> Value {
-    json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string", "enum": options } })
-}
-
-fn transport() -> Value {
-    choice("transport", &["chaining", "self"])
-}
-
-fn message_schema() -> Value {
-    json!({ "type": "object", "required": ["msg"], "properties": { "msg": { "type": "string", "minLength": 1, "maxLength": 4000 } } })
-}
-
-fn error_answer(description: &str) -> Value {
-    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
-}
-
-fn json_answer(schema: &str, errors: &[u16]) -> Value {
-    let mut answers = json!({ "200": { "description": "OK", "content": { "application/json": { "schema": { "$ref": schema } } } } });
-    for status in errors {
-        answers[status.to_string()] = error_answer(if *status == 405 {
-            "Method not allowed."
-        } else {
-            "Bad parameters."
-        });
+/// What a route answers: its success, then 400 when it takes input, 405, and the
+/// failures it declares.
+fn responses(route: &Route) -> Value {
+    let mut answers = match route.answer {
+        Answer::Report => success("application/json", schema_ref("Report")),
+        Answer::Stream(content_type) => json!({ "200": {
+            "description": "Lines, each sent when it happens.",
+            "content": { content_type: { "schema": { "type": "string" } } } } }),
+        Answer::Greeting => json!({ "200": { "description": "The greeting", "content": {
+            "text/html": { "schema": { "type": "string" } },
+            "application/json": { "schema": schema_ref("Greeting") },
+        } } }),
+        // `/upstream` answers whatever `status` asks for, 5xx included, with its usual body.
+        Answer::Upstream => {
+            let mut answers = success("application/json", schema_ref("UpstreamReply"));
+            answers["default"] = json!({ "description": "The status asked for", "content": { "application/json": { "schema": {
+                "oneOf": [schema_ref("UpstreamReply"), schema_ref("Error")] } } } });
+            answers
+        }
+        Answer::ModelReply => success("application/json", schema_ref("MessagesReply")),
+        Answer::Object | Answer::OpenApi => {
+            success("application/json", json!({ "type": "object" }))
+        }
+        Answer::Page => success("text/html", json!({ "type": "string" })),
+        Answer::Unsupported(status) => json!({ status.to_string(): error_answer(route.summary) }),
+        Answer::NotFound => json!({ "404": error_answer(route.summary) }),
+    };
+    let takes_input = !route.query_names().is_empty()
+        || route
+            .params
+            .iter()
+            .any(|param| matches!(param, Param::Path(_)))
+        || matches!(route.body, Some(Body::Field { .. }));
+    if takes_input {
+        answers["400"] = error_answer("Bad parameters or body.");
+    }
+    answers["405"] = error_answer("Method not allowed.");
+    for (status, when) in route.errors {
+        answers[status.to_string()] = error_answer(when);
     }
     answers
 }
 
-fn stream_answer(content_type: &str) -> Value {
-    json!({
-        "200": { "description": "A stream of lines, each sent when it happens.", "content": { content_type: { "schema": { "type": "string" } } } },
-        "400": error_answer("Bad parameters."),
-        "405": error_answer("Method not allowed."),
-    })
+fn success(content_type: &str, schema: Value) -> Value {
+    json!({ "200": { "description": "OK", "content": { content_type: { "schema": schema } } } })
 }
 
-fn hello_answers() -> Value {
-    json!({
-        "200": { "description": "The greeting", "content": {
-            "text/html": { "schema": { "type": "string" } },
-            "application/json": { "schema": { "$ref": "#/components/schemas/Greeting" } },
-        } },
-        "400": error_answer("Bad parameters."),
-        "405": error_answer("Method not allowed."),
-    })
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn error_answer(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema_ref("Error") } } })
 }
 
 fn schemas() -> Value {
@@ -441,8 +210,7 @@ fn schemas() -> Value {
     let instance = json!({ "type": "object", "required": ["id", "request_number"],
         "properties": { "id": { "type": "string" }, "request_number": { "type": "integer", "minimum": 1 } } });
     json!({
-        "Object": { "type": "object" },
-        "Error": { "type": "object", "required": ["error", "message"], "properties": {
+                "Error": { "type": "object", "required": ["error", "message"], "properties": {
             "error": { "type": "string" }, "message": { "type": "string" }, "param": { "type": "string" },
             "upstream_status": { "type": "integer" } } },
         "Instance": instance,

@@ -3,22 +3,25 @@
 // builds HTML from text: every value goes in through textContent or attributes.
 "use strict";
 
-// Each demo's parameters and their defaults, as the components define them.
-// `stream`: the demo answers NDJSON, drawn line by line as it arrives.
-const DEMOS = {
-  sequential: { params: { delays: "100,200,300", transport: "chaining" } },
-  tasks: { params: { delays: "100,200,300", transport: "chaining" } },
-  gather: { params: { delays: "300,200,100", fail: "", return_exceptions: "false", transport: "chaining" } },
-  wait: { params: { delays: "300,200,100", fail: "", return_when: "all_completed", timeout_ms: "", transport: "chaining" } },
-  "as-completed": { stream: true, params: { delays: "300,200,100", fail: "", timeout_ms: "", transport: "chaining" } },
-  timeout: { params: { delay_ms: "2000", timeout_ms: "1000", transport: "chaining" } },
-  cancel: { params: { work_ms: "300", delay_ms: "1000", cancel_after_ms: "100", transport: "chaining" } },
-  shield: { stream: true, params: { delay_ms: "2000", timeout_ms: "500", shield: "true", transport: "chaining" } },
-  future: { params: { delay_ms: "500", waiters: "3", transport: "chaining" } },
-  "event-loop": { params: { n: "3", steps: "3", step_ms: "5", mode: "both" } },
-  blocking: { params: { n: "3", delay_ms: "200", mode: "both" } },
-  cpu: { params: { n: "4", work_ms: "250", mode: "both", transport: "chaining" } },
-};
+// The demos and their parameters, in reading order, from /openapi.json: the app
+// writes that document from each route's own declaration (src/*/*/src/route.rs),
+// so nothing here repeats a parameter, a bound or a default.
+let DEMOS = {};
+
+async function loadDemos() {
+  const response = await fetch("/openapi.json");
+  if (!response.ok) throw new Error(`/openapi.json answered ${response.status}`);
+  const api = await response.json();
+  const demos = {};
+  for (const [path, item] of Object.entries(api.paths)) {
+    if (!path.startsWith("/demo/") || !item.get) continue;
+    demos[path.slice("/demo/".length)] = {
+      summary: item.get.summary,
+      params: item.get.parameters.filter((param) => param.in === "query"),
+    };
+  }
+  return demos;
+}
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const WIDTH = 800;
@@ -40,24 +43,48 @@ function fillSelect(select, chosen) {
   }
 }
 
+// One field per declared parameter: a list for a fixed set of words, else a text
+// box, prefilled with the declared default; the one-line doc shown under it.
 function buildForm(form, demo) {
-  form.replaceChildren();
-  for (const [name, value] of Object.entries(DEMOS[demo].params)) {
+  const summary = document.createElement("p");
+  summary.className = "summary";
+  summary.textContent = DEMOS[demo].summary;
+  form.replaceChildren(summary);
+  for (const param of DEMOS[demo].params) {
     const label = document.createElement("label");
-    const text = document.createElement("span");
-    text.textContent = name;
-    const input = document.createElement("input");
-    input.name = name;
-    input.value = value;
-    input.autocomplete = "off";
-    label.append(text, input);
+    const name = document.createElement("span");
+    name.textContent = param.name;
+    const schema = param.schema || {};
+    const fallback = schema.default === undefined ? "" : String(schema.default);
+    let field;
+    if (Array.isArray(schema.enum)) {
+      field = document.createElement("select");
+      // Flags accept 1/0 too; true/false are enough to choose from.
+      const options = schema.enum.filter((option) => option !== "1" && option !== "0");
+      for (const value of options) {
+        const option = document.createElement("option");
+        option.value = option.textContent = value;
+        option.selected = value === fallback;
+        field.append(option);
+      }
+    } else {
+      field = document.createElement("input");
+      field.value = fallback;
+      field.autocomplete = "off";
+      if (schema.type === "integer") field.inputMode = "numeric";
+    }
+    field.name = param.name;
+    const hint = document.createElement("small");
+    hint.className = "hint";
+    hint.textContent = param.description || "";
+    label.append(name, field, hint);
     form.append(label);
   }
 }
 
 function queryOf(form) {
   const query = new URLSearchParams();
-  for (const input of form.querySelectorAll("input")) {
+  for (const input of form.querySelectorAll("input, select")) {
     if (input.value.trim() !== "") query.set(input.name, input.value.trim());
   }
   return query;
@@ -283,7 +310,13 @@ async function runDemos() {
   }
 }
 
-function start() {
+async function start() {
+  try {
+    DEMOS = await loadDemos();
+  } catch (error) {
+    $("#error").textContent = `The demos could not be listed: ${error.message}`;
+    return;
+  }
   fillSelect($("#demo"), "sequential");
   fillSelect($("#demo-b"), "gather");
   buildForm($("#params"), $("#demo").value);

@@ -9,6 +9,8 @@
 use common::reply::{self, ApiError, Reply};
 use spin_sdk::http::{Request, StatusCode};
 
+pub mod route;
+
 const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const STYLE_CSS: &str = include_str!("../assets/style.css");

@@ -13,9 +13,7 @@ use http::StatusCode;
 use spin_sdk::http::Request;
 use std::time::Duration;
 
-const MAX_DELAY_MS: u64 = 30_000;
-const MAX_FILLER_BYTES: u64 = 1024 * 1024;
-const MAX_ID_CHARS: usize = 128;
+pub mod route;
 
 #[spin_sdk::http_service]
 async fn upstream(request: Request) -> Reply {
@@ -25,11 +23,11 @@ async fn upstream(request: Request) -> Reply {
 async fn answer(request: Request) -> Result<Reply, ApiError> {
     reply::expect_get(request.method())?;
     let mut query = Query::parse(request.uri().query())?;
-    let delay_ms = query.int_or("delay_ms", 0..=MAX_DELAY_MS, 0)?;
-    let status = query.int_or("status", 200..=599, 200)?;
-    let filler_bytes = query.int_or("bytes", 0..=MAX_FILLER_BYTES, 0)?;
-    let id = query.text("id", MAX_ID_CHARS)?;
-    let framing = query.choice("framing", &["length", "chunked"], "length")?;
+    let delay_ms = query.int(&route::DELAY_MS)?;
+    let status = query.int(&route::STATUS)?;
+    let filler_bytes = query.int(&route::BYTES)?;
+    let id = query.text(&route::ID)?;
+    let framing = query.choice(&route::FRAMING)?;
     query.finish()?;
     let instance = instance::enter_request();
 

@@ -17,6 +17,8 @@ use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "asynctasks",
     python: "tasks = [asyncio.create_task(fetch(url)) for url in urls]\ndone, pending = await asyncio.wait(tasks, timeout=5)\nfor task in pending:\n    task.cancel()",
@@ -31,8 +33,8 @@ async fn asynctasks(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let plan = CallPlan::parse(&mut query, &[200, 800, 6000], true)?;
-    let timeout_ms = query.int_or("timeout_ms", 0..=demo::MAX_TIMEOUT_MS, 5000)?;
+    let plan = CallPlan::parse(&mut query, &route::CALLS)?;
+    let timeout_ms = query.int(&route::TIMEOUT_MS)?;
     query.finish()?;
 
     let trace = Trace::start();

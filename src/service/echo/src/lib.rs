@@ -13,8 +13,7 @@ use common::reply::{self, ApiError, Reply};
 use http_body_util::BodyExt;
 use spin_sdk::http::{Method, Request};
 
-/// The most a client may upload in one request.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub mod route;
 
 #[spin_sdk::http_service]
 async fn echo(request: Request) -> Reply {
@@ -29,8 +28,8 @@ fn run(request: Request) -> Result<Reply, ApiError> {
         .headers()
         .get("content-length")
         .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
-    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(ApiError::payload_too_large(MAX_BODY_BYTES));
+    if declared_length.is_some_and(|length| length > route::MAX_BODY_BYTES as u64) {
+        return Err(ApiError::payload_too_large(route::MAX_BODY_BYTES));
     }
 
     let mut upload = request.into_body();
@@ -48,9 +47,10 @@ fn run(request: Request) -> Result<Reply, ApiError> {
                     continue; // trailers carry no lines
                 };
                 received += chunk.len();
-                if received > MAX_BODY_BYTES {
+                if received > route::MAX_BODY_BYTES {
                     let refusal = format!(
-                        "error: the upload is larger than {MAX_BODY_BYTES} bytes; stopped reading\n"
+                        "error: the upload is larger than {} bytes; stopped reading\n",
+                        route::MAX_BODY_BYTES
                     );
                     answers.send_bytes(refusal);
                     return;

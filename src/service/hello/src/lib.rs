@@ -6,6 +6,7 @@
 //! suspends this request's task, and the same instance takes other requests
 //! meanwhile: 200 concurrent one-second greetings take about one second, not 200.
 
+use catalogue::{Answer, Route};
 use common::reply::{self, ApiError, Reply};
 use common::{Query, Timeline, instance, text};
 use http::StatusCode;
@@ -14,77 +15,7 @@ use spin_sdk::http::Request;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-/// The original slept one second.
-const DEFAULT_DELAY_MS: u64 = 1000;
-const MAX_DELAY_MS: u64 = 30_000;
-const MAX_NAME_CHARS: usize = 200;
-
-/// Where the page links to: the app's routes, for a visitor to try next.
-const LINKS: &[(&str, &str)] = &[
-    (
-        "/ui/",
-        "the playground: run every demo and watch its timeline",
-    ),
-    (
-        "/hello/Ada",
-        "a greeting by name (add ?delay_ms=0 to skip the sleep)",
-    ),
-    (
-        "/upstream?delay_ms=200",
-        "the slow upstream the concurrency demos call",
-    ),
-    (
-        "/testcb",
-        "a background task's callback fires while a fetch runs (streamed)",
-    ),
-    (
-        "/asynctasks",
-        "three fetches under asyncio.wait(timeout=5): done and cancelled",
-    ),
-    (
-        "/ws",
-        "why there is no WebSocket here (POST lines to /echo instead)",
-    ),
-    (
-        "/demo/sequential",
-        "awaiting one call after another: the sum",
-    ),
-    ("/demo/tasks", "create_task: every call at once, the max"),
-    (
-        "/demo/gather?fail=1",
-        "gather: ordered results, the first error",
-    ),
-    (
-        "/demo/wait?return_when=first_completed",
-        "wait: done and pending",
-    ),
-    (
-        "/demo/as-completed",
-        "as_completed: results streamed as they finish",
-    ),
-    (
-        "/demo/timeout",
-        "wait_for: the timer wins, the call is dropped",
-    ),
-    ("/demo/cancel", "cancel(): only at an await"),
-    (
-        "/demo/shield",
-        "shield: the timeout fires, the work goes on",
-    ),
-    ("/demo/future", "a future set once, awaited by many"),
-    (
-        "/demo/event-loop",
-        "one task at a time, switching at awaits",
-    ),
-    (
-        "/demo/blocking",
-        "a blocking sleep stalls the instance; an async one does not",
-    ),
-    (
-        "/demo/cpu",
-        "CPU-bound work: inline on one thread, or offloaded",
-    ),
-];
+pub mod route;
 
 #[spin_sdk::http_service]
 async fn hello(request: Request) -> Reply {
@@ -94,7 +25,7 @@ async fn hello(request: Request) -> Reply {
 async fn greet(request: Request) -> Result<Reply, ApiError> {
     reply::expect_get(request.method())?;
     let mut query = Query::parse(request.uri().query())?;
-    let delay_ms = query.int_or("delay_ms", 0..=MAX_DELAY_MS, DEFAULT_DELAY_MS)?;
+    let delay_ms = query.int(&route::DELAY_MS)?;
     query.finish()?;
     let name = name_from(&request)?;
     let instance = instance::enter_request();
@@ -123,10 +54,13 @@ fn name_from(request: &Request) -> Result<String, ApiError> {
         return Ok("Anonymous".to_owned());
     };
     let name = text::percent_decode(&String::from_utf8_lossy(raw.as_bytes()), false);
-    if name.chars().count() > MAX_NAME_CHARS {
+    if name.chars().count() > route::NAME.max_chars {
         return Err(ApiError::bad_request(
             Some("name"),
-            format!("the name is longer than {MAX_NAME_CHARS} characters"),
+            format!(
+                "the name is longer than {} characters",
+                route::NAME.max_chars
+            ),
         ));
     }
     Ok(name)
@@ -140,13 +74,17 @@ fn page(greeting: &str) -> String {
     )
 }
 
-/// The list of links, escaped once per instance: it never changes, and an
-/// instance serves up to 128 requests.
+/// A link to every route that offers an example (each folder's `route.rs`), the
+/// playground first, the rest in reading order. Escaped once per instance: it never
+/// changes, and an instance serves up to 128 requests.
 fn links_html() -> &'static str {
     static LINKS_HTML: OnceLock<String> = OnceLock::new();
     LINKS_HTML.get_or_init(|| {
-        LINKS
+        let mut routes: Vec<&Route> = catalogue::routes().collect();
+        routes.sort_by_key(|route| route.answer != Answer::Page);
+        routes
             .iter()
+            .filter_map(|route| Some((route.example?, route.summary)))
             .map(|(href, what)| {
                 let href = text::html_escape(href);
                 format!(

@@ -18,8 +18,7 @@ use serde_json::{Value, json};
 use spin_sdk::http::{Method, Request};
 use std::time::Duration;
 
-const MAX_BODY_BYTES: usize = 64 * 1024;
-const MAX_MESSAGE_CHARS: usize = 4000;
+pub mod route;
 
 #[spin_sdk::http_service]
 async fn messages(request: Request) -> Reply {
@@ -110,10 +109,10 @@ async fn read_message(request: Request) -> Result<String, ApiError> {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let body = Limited::new(request.into_body(), MAX_BODY_BYTES)
+    let body = Limited::new(request.into_body(), route::MAX_BODY_BYTES)
         .collect()
         .await
-        .map_err(|_| ApiError::payload_too_large(MAX_BODY_BYTES))?
+        .map_err(|_| ApiError::payload_too_large(route::MAX_BODY_BYTES))?
         .to_bytes();
     let message = match content_type.as_str() {
         "application/json" => serde_json::from_slice::<Value>(&body)
@@ -134,10 +133,15 @@ async fn read_message(request: Request) -> Result<String, ApiError> {
     match message.map(|text| text.trim().to_owned()) {
         None => Err(ApiError::bad_request(Some("msg"), "'msg' is missing")),
         Some(text) if text.is_empty() => Err(ApiError::bad_request(Some("msg"), "'msg' is empty")),
-        Some(text) if text.chars().count() > MAX_MESSAGE_CHARS => Err(ApiError::bad_request(
-            Some("msg"),
-            format!("'msg' is longer than {MAX_MESSAGE_CHARS} characters"),
-        )),
+        Some(text) if text.chars().count() > route::MAX_MESSAGE_CHARS => {
+            Err(ApiError::bad_request(
+                Some("msg"),
+                format!(
+                    "'msg' is longer than {} characters",
+                    route::MAX_MESSAGE_CHARS
+                ),
+            ))
+        }
         Some(text) => Ok(text),
     }
 }

@@ -20,7 +20,7 @@ use common::{Query, Timeline, task};
 use spin_sdk::http::Request;
 use std::time::Duration;
 
-const MAX_DELAY_MS: u64 = 30_000;
+pub mod route;
 
 #[spin_sdk::http_service]
 async fn testcb(request: Request) -> Reply {
@@ -30,7 +30,7 @@ async fn testcb(request: Request) -> Reply {
 async fn run(request: Request) -> Result<Reply, ApiError> {
     reply::expect_get(request.method())?;
     let mut query = Query::parse(request.uri().query())?;
-    let delay_ms = query.int("delay_ms", 0..=MAX_DELAY_MS)?;
+    let delay_ms = query.optional_int(&route::DELAY_MS)?;
     query.finish()?;
     let delay_ms = match delay_ms {
         Some(ms) => ms,
@@ -101,9 +101,10 @@ async fn setting(name: &str) -> Result<String, ApiError> {
 async fn number_setting(name: &str) -> Result<u64, ApiError> {
     let text = setting(name).await?;
     match text.trim().parse::<u64>() {
-        Ok(ms) if ms <= MAX_DELAY_MS => Ok(ms),
+        Ok(ms) if ms <= route::DELAY_MS.max => Ok(ms),
         _ => Err(ApiError::service_unavailable(format!(
-            "the Spin variable '{name}' must be 0..={MAX_DELAY_MS}; it is '{text}'"
+            "the Spin variable '{name}' must be 0..={}; it is '{text}'",
+            route::DELAY_MS.max
         ))),
     }
 }

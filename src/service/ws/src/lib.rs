@@ -8,6 +8,8 @@
 use common::reply::{self, ApiError, ErrorReply, Reply};
 use spin_sdk::http::Request;
 
+pub mod route;
+
 #[spin_sdk::http_service]
 async fn ws(request: Request) -> Reply {
     let refusal = match reply::expect_get(request.method()) {

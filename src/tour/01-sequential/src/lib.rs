@@ -12,6 +12,8 @@ use common::{CallPlan, Report, Trace};
 use serde_json::json;
 use spin_sdk::http::Request;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "sequential",
     python: "for url in urls:\n    results.append(await fetch(url))",
@@ -26,7 +28,7 @@ async fn sequential(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let plan = CallPlan::parse(&mut query, &[100, 200, 300], false)?;
+    let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     query.finish()?;
 
     let trace = Trace::start();

@@ -13,6 +13,8 @@ use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "tasks",
     python: "tasks = [asyncio.create_task(fetch(url)) for url in urls]\nawait asyncio.sleep(0.001)\nresults = [await task for task in tasks]",
@@ -27,7 +29,7 @@ async fn tasks(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let plan = CallPlan::parse(&mut query, &[100, 200, 300], false)?;
+    let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     query.finish()?;
 
     let trace = Trace::start();

@@ -16,6 +16,8 @@ use futures::future::{join_all, try_join_all};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "gather",
     python: "try:\n    results = await asyncio.gather(*coros)\nexcept Exception as first_error:\n    ...  # the other coroutines keep running",
@@ -30,8 +32,8 @@ async fn gather(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let plan = CallPlan::parse(&mut query, &[300, 200, 100], true)?;
-    let return_exceptions = query.flag("return_exceptions", false)?;
+    let plan = CallPlan::parse(&mut query, &route::CALLS)?;
+    let return_exceptions = query.flag(&route::RETURN_EXCEPTIONS)?;
     query.finish()?;
 
     let trace = Trace::start();

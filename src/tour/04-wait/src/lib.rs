@@ -8,6 +8,7 @@
 //! the condition holds, a timer bounds it, and dropping the set cancels what is
 //! still pending.
 
+use basics::route::shared;
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
 use common::{CallPlan, Outcome, Report, Trace, TracedCall, task};
@@ -16,6 +17,8 @@ use futures::stream::FuturesUnordered;
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
+
+pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "wait",
@@ -31,14 +34,14 @@ async fn wait(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let plan = CallPlan::parse(&mut query, &[300, 200, 100], true)?;
-    let return_when = query.choice("return_when", &ReturnWhen::NAMES, "all_completed")?;
-    let timeout_ms = query.int("timeout_ms", 0..=demo::MAX_TIMEOUT_MS)?;
+    let plan = CallPlan::parse(&mut query, &route::CALLS)?;
+    let return_when = query.choice(&route::RETURN_WHEN)?;
+    let timeout_ms = query.optional_int(&shared::TIMEOUT_MS)?;
     query.finish()?;
 
     let trace = Trace::start();
     let calls = plan.declare(&trace);
-    let until = ReturnWhen::from_name(return_when).expect("choice() returns one of NAMES");
+    let until = ReturnWhen::from_name(return_when).expect("route::RETURN_WHEN names only these");
     let limit = timeout_ms.map(Duration::from_millis);
     let waited = asyncio_wait(&trace, calls, until, limit).await;
 
@@ -70,9 +73,6 @@ enum ReturnWhen {
 }
 
 impl ReturnWhen {
-    /// The names accepted in a `return_when=` parameter.
-    const NAMES: [&'static str; 3] = ["first_completed", "first_exception", "all_completed"];
-
     fn from_name(name: &str) -> Option<Self> {
         match name {
             "first_completed" => Some(Self::FirstCompleted),

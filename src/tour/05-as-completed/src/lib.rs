@@ -6,6 +6,7 @@
 //! whichever call finishes next. Each one is written to the response as an NDJSON
 //! line at once, so the client reads the fast answers while the slow ones run.
 
+use basics::route::shared;
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
 use common::{CallPlan, Outcome, Report, Trace, ndjson, task};
@@ -14,6 +15,8 @@ use futures::stream::FuturesUnordered;
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
+
+pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "as-completed",
@@ -29,8 +32,8 @@ async fn as_completed(request: Request) -> Reply {
 
 fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let plan = CallPlan::parse(&mut query, &[300, 200, 100], true)?;
-    let timeout_ms = query.int("timeout_ms", 0..=demo::MAX_TIMEOUT_MS)?;
+    let plan = CallPlan::parse(&mut query, &route::CALLS)?;
+    let timeout_ms = query.optional_int(&shared::TIMEOUT_MS)?;
     query.finish()?;
 
     Ok(ndjson::stream(move |lines| async move {

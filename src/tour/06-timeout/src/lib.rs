@@ -17,6 +17,8 @@ use spin_sdk::http::Request;
 use std::pin::pin;
 use std::time::Duration;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "timeout",
     python: "try:\n    result = await asyncio.wait_for(fetch(url), timeout=t)\nexcept asyncio.TimeoutError:\n    ...",
@@ -33,8 +35,8 @@ async fn timeout(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delay_ms = query.int_or("delay_ms", 0..=demo::MAX_DELAY_MS, 2000)?;
-    let timeout_ms = query.int_or("timeout_ms", 0..=demo::MAX_TIMEOUT_MS, 1000)?;
+    let delay_ms = query.int(&route::DELAY_MS)?;
+    let timeout_ms = query.int(&route::TIMEOUT_MS)?;
     let transport = demo::transport(&mut query)?;
     query.finish()?;
 

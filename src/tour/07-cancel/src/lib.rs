@@ -16,14 +16,14 @@ use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "cancel",
     python: "task = asyncio.create_task(work())  # a CPU step, then await fetch(url)\nawait asyncio.sleep(t)\ntask.cancel()  # CancelledError at the task's next await\nfinished.cancel()  # False: a finished task keeps its result",
     rust: common::region!("cancel"),
     note: "A task stops only at an await, and cancelling a finished task changes nothing.",
 };
-
-const MAX_WORK_MS: u64 = 5_000;
 
 #[spin_sdk::http_service]
 async fn cancel(request: Request) -> Reply {
@@ -32,9 +32,9 @@ async fn cancel(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let work_ms = query.int_or("work_ms", 0..=MAX_WORK_MS, 300)?;
-    let delay_ms = query.int_or("delay_ms", 0..=demo::MAX_DELAY_MS, 1000)?;
-    let cancel_after_ms = query.int_or("cancel_after_ms", 0..=demo::MAX_TIMEOUT_MS, 100)?;
+    let work_ms = query.int(&route::WORK_MS)?;
+    let delay_ms = query.int(&route::DELAY_MS)?;
+    let cancel_after_ms = query.int(&route::CANCEL_AFTER_MS)?;
     let transport = demo::transport(&mut query)?;
     query.finish()?;
 

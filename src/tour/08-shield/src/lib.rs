@@ -17,6 +17,8 @@ use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "shield",
     python: "work = asyncio.create_task(fetch(url))\ntry:\n    await asyncio.wait_for(asyncio.shield(work), timeout=t)\nexcept asyncio.TimeoutError:\n    result = await work  # still running",
@@ -35,9 +37,9 @@ async fn shield(request: Request) -> Reply {
 
 fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delay_ms = query.int_or("delay_ms", 0..=demo::MAX_DELAY_MS, 2000)?;
-    let timeout_ms = query.int_or("timeout_ms", 0..=demo::MAX_TIMEOUT_MS, 500)?;
-    let shielded = query.flag("shield", true)?;
+    let delay_ms = query.int(&route::DELAY_MS)?;
+    let timeout_ms = query.int(&route::TIMEOUT_MS)?;
+    let shielded = query.flag(&route::SHIELD)?;
     let transport = demo::transport(&mut query)?;
     query.finish()?;
 

@@ -18,14 +18,14 @@ use spin_sdk::http::Request;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "future",
     python: "fut = loop.create_future()\n# waiters: value = await fut\nfut.set_result(value)   # PENDING -> FINISHED\nfut.set_result(other)   # InvalidStateError",
     rust: common::region!("future"),
     note: "Every waiter received the same value the moment it was set, and the second set_result was refused.",
 };
-
-const MAX_WAITERS: u64 = 1000;
 
 // region: future
 /// `asyncio.Future`: pending until set, then finished; set at most once.
@@ -70,8 +70,8 @@ async fn future(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let delay_ms = query.int_or("delay_ms", 0..=demo::MAX_DELAY_MS, 500)?;
-    let waiters = query.int_or("waiters", 1..=MAX_WAITERS, 3)? as usize;
+    let delay_ms = query.int(&route::DELAY_MS)?;
+    let waiters = query.int(&route::WAITERS)? as usize;
     let transport = demo::transport(&mut query)?;
     query.finish()?;
 

@@ -16,6 +16,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "event-loop",
     python: "async def worker(name):\n    for step in range(steps):\n        work()                  # runs alone\n        await asyncio.sleep(0)  # yield point: the loop may switch",
@@ -23,10 +25,6 @@ const INFO: DemoInfo = DemoInfo {
     note: "Only one step ever ran at a time; with yield points the tasks took turns step by step, without them each task ran to its end before the next began.",
 };
 
-const MODES: [&str; 3] = ["both", "yield", "no-yield"];
-const MAX_TASKS: u64 = 10;
-const MAX_STEPS: u64 = 100;
-const MAX_STEP_MS: u64 = 1_000;
 const MAX_TOTAL_MS: u64 = 10_000;
 
 #[spin_sdk::http_service]
@@ -36,10 +34,10 @@ async fn event_loop(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let tasks = query.int_or("n", 2..=MAX_TASKS, 3)? as usize;
-    let steps = query.int_or("steps", 1..=MAX_STEPS, 3)? as usize;
-    let step_ms = query.int_or("step_ms", 0..=MAX_STEP_MS, 5)?;
-    let mode = query.choice("mode", &MODES, "both")?;
+    let tasks = query.int(&route::N)? as usize;
+    let steps = query.int(&route::STEPS)? as usize;
+    let step_ms = query.int(&route::STEP_MS)?;
+    let mode = query.choice(&route::MODE)?;
     query.finish()?;
     let runs: &[bool] = match mode {
         "yield" => &[true],

@@ -15,6 +15,8 @@ use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "blocking",
     python: "async def blocking(): time.sleep(d)           # stalls the loop\nasync def polite():   await asyncio.sleep(d)  # suspends the task\nawait asyncio.gather(*(blocking() for _ in range(n)))",
@@ -22,9 +24,6 @@ const INFO: DemoInfo = DemoInfo {
     note: "Blocking sleeps ran one after another, about n x delay_ms, because each held the instance's only thread; async sleeps overlapped in about delay_ms.",
 };
 
-const MODES: [&str; 3] = ["both", "blocking", "async"];
-const MAX_TASKS: u64 = 20;
-const MAX_DELAY_MS: u64 = 5_000;
 const MAX_TOTAL_MS: u64 = 20_000;
 
 #[spin_sdk::http_service]
@@ -34,9 +33,9 @@ async fn blocking(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let tasks = query.int_or("n", 1..=MAX_TASKS, 3)? as usize;
-    let delay_ms = query.int_or("delay_ms", 0..=MAX_DELAY_MS, 200)?;
-    let mode = query.choice("mode", &MODES, "both")?;
+    let tasks = query.int(&route::N)? as usize;
+    let delay_ms = query.int(&route::DELAY_MS)?;
+    let mode = query.choice(&route::MODE)?;
     query.finish()?;
     let blocking_runs: &[bool] = match mode {
         "blocking" => &[true],

@@ -18,6 +18,8 @@ use spin_sdk::http::Request;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+pub mod route;
+
 const INFO: DemoInfo = DemoInfo {
     name: "cpu",
     python: "await asyncio.gather(*(cpu_task() for _ in range(n)))          # inline: no speed-up\nawait asyncio.gather(*(loop.run_in_executor(pool, work) for _ in range(n)))  # offload",
@@ -28,11 +30,6 @@ const INFO: DemoInfo = DemoInfo {
 /// With `mode=offload` (or `both`): the code that sends the work away.
 const OFFLOAD: common::Region = common::region!("offload");
 
-const MODES: [&str; 3] = ["both", "inline", "offload"];
-const MAX_TASKS: u64 = 16;
-const MAX_WORK_MS: u64 = 2_000;
-const DEFAULT_WORK_MS: u64 = 250;
-const MAX_ITERATIONS: u64 = 2_000_000_000;
 const MAX_TOTAL_MS: u64 = 20_000;
 const CALIBRATION: Duration = Duration::from_millis(50);
 
@@ -43,10 +40,10 @@ async fn cpu_demo(request: Request) -> Reply {
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut query = demo::get_query(&request)?;
-    let tasks = query.int_or("n", 1..=MAX_TASKS, 4)? as usize;
-    let work_ms = query.int("work_ms", 1..=MAX_WORK_MS)?;
-    let fixed_iterations = query.int("iterations", 1..=MAX_ITERATIONS)?;
-    let mode = query.choice("mode", &MODES, "both")?;
+    let tasks = query.int(&route::N)? as usize;
+    let work_ms = query.optional_int(&route::WORK_MS)?;
+    let fixed_iterations = query.optional_int(&route::ITERATIONS)?;
+    let mode = query.choice(&route::MODE)?;
     let transport = demo::transport(&mut query)?;
     query.finish()?;
     if work_ms.is_some() && fixed_iterations.is_some() {
@@ -64,7 +61,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     ));
     let iterations = match (fixed_iterations, work_ms) {
         (Some(iterations), _) => iterations,
-        (None, work_ms) => (per_ms * work_ms.unwrap_or(DEFAULT_WORK_MS) as f64) as u64,
+        (None, work_ms) => (per_ms * work_ms.unwrap_or(route::DEFAULT_WORK_MS) as f64) as u64,
     };
     let task_ms = clock::round_ms(iterations as f64 / per_ms);
     let sequential_ms = clock::round_ms(task_ms * tasks as f64);
@@ -108,7 +105,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     // The values in effect: work_ms is the default unless iterations was given.
     let work_ms = fixed_iterations
         .is_none()
-        .then(|| work_ms.unwrap_or(DEFAULT_WORK_MS));
+        .then(|| work_ms.unwrap_or(route::DEFAULT_WORK_MS));
     let params = json!({ "n": tasks, "work_ms": work_ms, "iterations": iterations, "mode": mode, "transport": transport.name() });
     let code: &[common::Region] = match mode {
         "inline" => &[INFO.rust],

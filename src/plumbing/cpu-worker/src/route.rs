@@ -1,0 +1,21 @@
+//! `/cpu-worker`'s route, declared once (see `basics::route`).
+
+use basics::route::{Answer, Int, Param, Route, shared};
+
+/// Used when neither parameter is given (`/demo/cpu` always gives one).
+pub const DEFAULT_WORK_MS: u64 = 100;
+pub const WORK_MS: Int =
+    shared::WORK_MS.doc("Wall time to spin, in ms (not with iterations; default 100).");
+pub const ITERATIONS: Int = Int::new(
+    "iterations",
+    1,
+    2_000_000_000,
+    "Steps to run (not with work_ms).",
+);
+
+pub const ROUTES: &[Route] = &[Route::get(
+    "/cpu-worker",
+    "Burns CPU on a fresh WASI 0.2 instance",
+    Answer::Object,
+)
+.params(&[Param::Int(WORK_MS), Param::Int(ITERATIONS)])];

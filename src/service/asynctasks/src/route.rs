@@ -1,0 +1,20 @@
+//! `/asynctasks`'s route, declared once (see `basics::route`).
+
+use basics::route::{Answer, Calls, Int, Param, Route, shared};
+
+/// The original fetched three sites, the last one slower than its timeout.
+pub const CALLS: Calls = Calls {
+    delays: shared::DELAYS.default_to(&[200, 800, 6000]),
+    with_failures: true,
+};
+/// The original's `asyncio.wait(tasks, timeout=5)`.
+pub const TIMEOUT_MS: Int = shared::TIMEOUT_MS.default_to(5000);
+
+pub const ROUTES: &[Route] = &[Route::get(
+    "/asynctasks",
+    "three fetches under asyncio.wait(timeout=5): done and cancelled",
+    Answer::Report,
+)
+.calls(CALLS)
+.params(&[Param::Int(TIMEOUT_MS)])
+.example("/asynctasks")];

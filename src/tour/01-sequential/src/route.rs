@@ -1,0 +1,16 @@
+//! `/demo/sequential`'s route, declared once (see `basics::route`).
+
+use basics::route::{Answer, Calls, Route, shared};
+
+pub const CALLS: Calls = Calls {
+    delays: shared::DELAYS.default_to(&[100, 200, 300]),
+    with_failures: false,
+};
+
+pub const ROUTES: &[Route] = &[Route::get(
+    "/demo/sequential",
+    "awaiting one call after another: the sum",
+    Answer::Report,
+)
+.calls(CALLS)
+.example("/demo/sequential")];

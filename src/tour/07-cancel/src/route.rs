@@ -1,0 +1,30 @@
+//! `/demo/cancel`'s route, declared once (see `basics::route`).
+
+use basics::route::{Answer, Int, Param, Route, shared};
+
+pub const WORK_MS: Int = shared::WORK_MS
+    .at_most(5_000)
+    .default_to(300)
+    .doc("CPU time the worker burns before its first await, in ms.");
+pub const DELAY_MS: Int = shared::DELAY_MS
+    .default_to(1000)
+    .doc("Delay of the worker's call, in ms.");
+pub const CANCEL_AFTER_MS: Int = Int::new(
+    "cancel_after_ms",
+    0,
+    shared::MAX_TIMEOUT_MS,
+    "When the canceller calls cancel(), in ms.",
+)
+.default_to(100);
+
+pub const ROUTES: &[Route] =
+    &[
+        Route::get("/demo/cancel", "cancel(): only at an await", Answer::Report)
+            .params(&[
+                Param::Int(WORK_MS),
+                Param::Int(DELAY_MS),
+                Param::Int(CANCEL_AFTER_MS),
+                Param::Choice(shared::TRANSPORT),
+            ])
+            .example("/demo/cancel"),
+    ];

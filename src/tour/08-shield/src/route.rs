@@ -1,0 +1,26 @@
+//! `/demo/shield`'s route, declared once (see `basics::route`).
+
+use basics::route::{Answer, Flag, Int, Param, Route, shared};
+
+pub const DELAY_MS: Int = shared::DELAY_MS
+    .default_to(2000)
+    .doc("Delay of the shielded work's call, in ms.");
+pub const TIMEOUT_MS: Int = shared::TIMEOUT_MS.default_to(500);
+pub const SHIELD: Flag = Flag {
+    name: "shield",
+    default: true,
+    doc: "true: the work goes on after the timeout; false: it is cancelled.",
+};
+
+pub const ROUTES: &[Route] = &[Route::get(
+    "/demo/shield",
+    "shield: the timeout fires, the work goes on",
+    Answer::Stream("application/x-ndjson"),
+)
+.params(&[
+    Param::Int(DELAY_MS),
+    Param::Int(TIMEOUT_MS),
+    Param::Flag(SHIELD),
+    Param::Choice(shared::TRANSPORT),
+])
+.example("/demo/shield")];

@@ -1,0 +1,30 @@
+//! `/demo/event-loop`'s route, declared once (see `basics::route`).
+
+use basics::route::{Answer, Choice, Int, Param, Route, shared};
+
+pub const N: Int = shared::N
+    .at_least(2)
+    .at_most(10)
+    .default_to(3)
+    .doc("Number of tasks.");
+pub const STEPS: Int = Int::new("steps", 1, 100, "Steps per task.").default_to(3);
+pub const STEP_MS: Int = Int::new("step_ms", 0, 1_000, "CPU time per step, in ms.").default_to(5);
+pub const MODE: Choice = Choice {
+    name: "mode",
+    options: &["both", "yield", "no-yield"],
+    default: "both",
+    doc: "yield: an await between steps; no-yield: none; both: one run of each.",
+};
+
+pub const ROUTES: &[Route] = &[Route::get(
+    "/demo/event-loop",
+    "one task at a time, switching at awaits",
+    Answer::Report,
+)
+.params(&[
+    Param::Int(N),
+    Param::Int(STEPS),
+    Param::Int(STEP_MS),
+    Param::Choice(MODE),
+])
+.example("/demo/event-loop")];
