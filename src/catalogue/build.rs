@@ -11,7 +11,11 @@ use std::path::Path;
 const GROUPS: [&str; 3] = ["service", "tour", "plumbing"];
 
 fn main() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    // The paths below are absolute: a target directory shared by two checkouts
+    // must not reuse one checkout's list for the other.
+    println!("cargo:rerun-if-env-changed=CARGO_MANIFEST_DIR");
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let src = Path::new(&manifest_dir).join("..");
     let mut modules = String::new();
     let mut folders = String::new();
     for group in GROUPS {
