@@ -15,6 +15,7 @@ mod messages;
 mod openapi;
 mod parity;
 mod pitfalls;
+mod polls;
 mod runtime_rules;
 mod security;
 mod tour;

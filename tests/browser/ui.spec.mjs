@@ -297,6 +297,31 @@ test('gather 900,500,50 with fail=1: bars cancelled, error, ok', async ({ page }
     await checkNoError(page, 'gather');
 });
 
+test('blocking n=3 delay_ms=150: blocking tasks drawn running, async ones waiting, with the long-poll warnings', async ({ page }) => {
+    await pickDemo(page, 'a', 'blocking', { n: '3', delay_ms: '150', mode: 'both' });
+    const r = await run(page, 'blocking');
+    expectDone(r, 'blocking');
+    const list = checkBars(await bars(page, 'a'), 'blocking', 6);
+    const running = await page.$$eval('svg.timeline[data-slot="a"] rect.busy', (rects) => rects.map((r) => ({
+        task: r.getAttribute('data-task'),
+        width: Number(r.getAttribute('width')),
+    })));
+    const runningWidth = (task) => running.filter((r) => r.task === task).reduce((sum, r) => sum + r.width, 0);
+    // The first three tasks block (the blocking run comes first), the last three await.
+    for (const bar of list) {
+        const share = runningWidth(bar.task) / bar.width;
+        if (Number(bar.task) < 3) {
+            check(share >= 0.8, `blocking: task ${bar.task} blocks, so its bar should be drawn running (solid) for >= 80% of its width; it is ${(share * 100).toFixed(0)}%`);
+        } else {
+            check(share <= 0.2, `blocking: task ${bar.task} awaits, so its bar should be drawn mostly waiting (faint); it is ${(share * 100).toFixed(0)}% running`);
+        }
+    }
+    const warnings = await page.$$eval('#warnings li', (items) => items.map((li) => li.textContent));
+    check(warnings.length === 3 && warnings.every((w) => w.includes('long poll')),
+        `blocking: #warnings should list one long poll per blocking task; it lists ${JSON.stringify(warnings)}`);
+    await checkNoError(page, 'blocking');
+});
+
 test('timeout delay_ms=2000 timeout_ms=300: one timed_out bar and a timeout marker', async ({ page }) => {
     await pickDemo(page, 'a', 'timeout', { delay_ms: '2000', timeout_ms: '300' });
     const r = await run(page, 'timeout');

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static INSTANCE_ID: OnceLock<String> = OnceLock::new();
 static REQUESTS_SEEN: AtomicU64 = AtomicU64::new(0);
+static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
 
 /// What a response says about the instance that produced it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -21,6 +22,29 @@ pub struct InstanceInfo {
     pub id: String,
     /// How many requests this instance has started, this one included.
     pub request_number: u64,
+    /// How many requests the instance was serving when this one's work started,
+    /// this one included (demo reports, which hold an [`InFlight`]).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub serving: Option<u64>,
+}
+
+/// Held for as long as a request's work runs: the instance counts the requests it
+/// serves at once (the coroutines on its one loop).
+#[derive(Debug)]
+pub struct InFlight(());
+
+impl InFlight {
+    /// Counts this request in; returns the guard and how many are in flight now.
+    pub fn enter() -> (Self, u64) {
+        let now = IN_FLIGHT.fetch_add(1, Ordering::Relaxed) + 1;
+        (Self(()), now)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// The random id of the running instance.
@@ -36,6 +60,7 @@ pub fn enter_request() -> InstanceInfo {
     InstanceInfo {
         id: id().to_owned(),
         request_number,
+        serving: None,
     }
 }
 

@@ -43,6 +43,11 @@ pub struct Report {
     pub elapsed_ms: f64,
     pub expected_ms: f64,
     pub tasks: Vec<TaskRecord>,
+    /// When this request's code ran on the instance's thread (its tasks' polls).
+    pub busy: Vec<[f64; 2]>,
+    /// Long polls: blocking code that held the thread (`crate::polls`).
+    pub warnings: Vec<String>,
+    pub long_poll_ms: f64,
     pub events: Vec<Event>,
     pub note: String,
     pub instance: InstanceInfo,
@@ -62,6 +67,9 @@ impl Report {
             elapsed_ms: trace.now_ms(),
             expected_ms,
             tasks: trace.tasks(),
+            busy: trace.busy(),
+            warnings: trace.warnings(),
+            long_poll_ms: crate::polls::LONG_POLL_MS,
             events: trace.events(),
             note: info.note.to_owned(),
             instance: trace.instance(),
@@ -281,11 +289,17 @@ impl TracedCall {
             .collect()
     }
 
-    /// Sends the call, recording its start and its outcome. If this future is
-    /// dropped before the answer (a timeout, a cancel, a sibling's failure), the
-    /// outbound request is dropped with it and the task is recorded as cancelled:
-    /// in Rust, dropping a future is how it is cancelled.
-    pub async fn run(self) -> Result<UpstreamReply, UpstreamError> {
+    /// Sends the call, recording its start, its outcome and its polls. If this
+    /// future is dropped before the answer (a timeout, a cancel, a sibling's
+    /// failure), the outbound request is dropped with it and the task is recorded
+    /// as cancelled: in Rust, dropping a future is how it is cancelled.
+    pub fn run(self) -> impl Future<Output = Result<UpstreamReply, UpstreamError>> {
+        let trace = self.trace.clone();
+        let task = self.task;
+        trace.measure(task, self.send_and_record())
+    }
+
+    async fn send_and_record(self) -> Result<UpstreamReply, UpstreamError> {
         self.trace.started(self.task);
         let mut guard = CancelOnDrop {
             trace: &self.trace,

@@ -11,7 +11,9 @@
 //!   [`lines`]: splitting an uploaded body into lines.
 //! - [`upstream`]: the client every concurrency demo uses to call the app's own
 //!   `/upstream` through the host's outbound HTTP.
-//! - [`trace`]: one request's timeline of tasks and events; [`demo`]: the tour's
+//! - [`trace`]: one request's timeline of tasks and events, and [`polls`]: how long
+//!   each task held the thread (its polls, busy against waiting, long polls);
+//!   [`demo`]: the tour's
 //!   parameters (`CallPlan`), the traced upstream call and the report every demo
 //!   answers; [`task`]: tasks with handles (`asyncio.Task`: spawn, cancel) and the
 //!   timeout race, which the SDK lacks and several lessons use.
@@ -26,6 +28,7 @@ pub mod demo;
 pub mod lesson;
 pub mod lines;
 pub mod ndjson;
+pub mod polls;
 pub mod reply;
 pub mod task;
 pub mod trace;

@@ -10,6 +10,7 @@
 
 use crate::clock::Timeline;
 use crate::ndjson::Lines;
+use crate::polls::{LONG_POLL_MS, Measured, PollStats};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::cell::RefCell;
@@ -39,6 +40,14 @@ pub struct TaskRecord {
     pub outcome: Outcome,
     pub result: Option<Value>,
     pub error: Option<String>,
+    /// Its polls ([`Trace::measure`]): how often and how long it held the thread.
+    pub polls: u32,
+    pub busy_ms: f64,
+    /// From start to finish (or to now), the time it was not running: awaiting.
+    pub waiting_ms: Option<f64>,
+    pub longest_poll_ms: f64,
+    /// When it ran: `[from_ms, to_ms]` segments, merged when close, capped.
+    pub busy: Vec<[f64; 2]>,
 }
 
 /// Something that happened at `t_ms`, to a task or to the demo itself.
@@ -55,7 +64,11 @@ struct Recorded {
     /// The instance, and this request's number on it, counted when the trace (the
     /// request's work) starts, not when the report is written.
     instance: crate::instance::InstanceInfo,
+    /// Counts this request among those the instance serves, until the trace ends.
+    _in_flight: crate::instance::InFlight,
     tasks: Vec<TaskRecord>,
+    /// One per task, shared with the [`Measured`] wrappers of its future.
+    polls: Vec<Rc<RefCell<PollStats>>>,
     events: Vec<Event>,
     lines: Option<Lines>,
 }
@@ -76,10 +89,15 @@ impl Trace {
     }
 
     fn with_lines(lines: Option<Lines>) -> Self {
+        let (in_flight, serving) = crate::instance::InFlight::enter();
+        let mut instance = crate::instance::enter_request();
+        instance.serving = Some(serving);
         Self(Rc::new(RefCell::new(Recorded {
             timeline: Timeline::start(),
-            instance: crate::instance::enter_request(),
+            instance,
+            _in_flight: in_flight,
             tasks: Vec::new(),
+            polls: Vec::new(),
             events: Vec::new(),
             lines,
         })))
@@ -107,8 +125,34 @@ impl Trace {
             outcome: Outcome::Pending,
             result: None,
             error: None,
+            polls: 0,
+            busy_ms: 0.0,
+            waiting_ms: None,
+            longest_poll_ms: 0.0,
+            busy: Vec::new(),
         });
+        recorded.polls.push(Rc::default());
         id
+    }
+
+    /// Builds `task`'s future from a handle on this trace and [`measure`]s it:
+    /// `task::spawn(trace.instrument(id, |trace| async move { .. }))`.
+    ///
+    /// [`measure`]: Self::measure
+    pub fn instrument<Work, Fut>(&self, task: usize, work: Work) -> Measured<Fut>
+    where
+        Work: FnOnce(Trace) -> Fut,
+        Fut: std::future::Future,
+    {
+        self.measure(task, work(self.clone()))
+    }
+
+    /// Wraps `task`'s future so that each of its polls is timed: the
+    /// instrumentation tokio-console puts on a spawned task. Only the outermost
+    /// wrapper of a task counts.
+    pub fn measure<F: std::future::Future>(&self, task: usize, work: F) -> Measured<F> {
+        let recorded = self.0.borrow();
+        Measured::new(work, recorded.timeline, recorded.polls[task].clone())
     }
 
     /// Records that the demo itself (not one task) did something.
@@ -165,14 +209,53 @@ impl Trace {
         self.event(task, what);
     }
 
-    /// The current record of `task`.
+    /// The current record of `task`, with its polls so far.
     pub fn task(&self, task: usize) -> TaskRecord {
-        self.0.borrow().tasks[task].clone()
+        let recorded = self.0.borrow();
+        with_polls(&recorded, task, recorded.timeline.now_ms())
     }
 
-    /// Every task record, in id order.
+    /// Every task record, in id order, with its polls so far.
     pub fn tasks(&self) -> Vec<TaskRecord> {
-        self.0.borrow().tasks.clone()
+        let recorded = self.0.borrow();
+        let now = recorded.timeline.now_ms();
+        (0..recorded.tasks.len())
+            .map(|task| with_polls(&recorded, task, now))
+            .collect()
+    }
+
+    /// When this request's code ran on the instance's thread: the union of its
+    /// tasks' busy segments.
+    pub fn busy(&self) -> Vec<[f64; 2]> {
+        let recorded = self.0.borrow();
+        let all = recorded
+            .polls
+            .iter()
+            .flat_map(|stats| stats.borrow().busy.clone());
+        crate::polls::union(all)
+            .into_iter()
+            .map(|[from, to]| [crate::clock::round_ms(from), crate::clock::round_ms(to)])
+            .collect()
+    }
+
+    /// One warning per task whose longest poll held the thread over
+    /// [`LONG_POLL_MS`]: blocking code, in asyncio's words.
+    pub fn warnings(&self) -> Vec<String> {
+        let recorded = self.0.borrow();
+        recorded
+            .tasks
+            .iter()
+            .zip(&recorded.polls)
+            .filter_map(|(task, stats)| {
+                let longest = stats.borrow().longest_poll_ms;
+                (longest > LONG_POLL_MS).then(|| {
+                    format!(
+                        "long poll: task {} held the thread for {:.0} ms in one poll (over {LONG_POLL_MS} ms); blocking code: nothing else on this instance ran for {:.0} ms",
+                        task.id, longest, longest
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Every event, in the order recorded.
@@ -202,7 +285,7 @@ impl Trace {
             task: Some(task),
             what: what.to_owned(),
         };
-        line_for(&event, Some(&recorded.tasks[task]))
+        line_for(&event, Some(&with_polls(&recorded, task, event.t_ms)))
     }
 
     /// Writes a line that is not an event (a streaming demo's summary).
@@ -220,10 +303,26 @@ impl Trace {
             what,
         };
         if let Some(lines) = &recorded.lines {
-            lines.send(&line_for(&event, task.map(|id| &recorded.tasks[id])));
+            let record = task.map(|id| with_polls(&recorded, id, event.t_ms));
+            lines.send(&line_for(&event, record.as_ref()));
         }
         recorded.events.push(event);
     }
+}
+
+/// `task`'s record with its poll figures filled in; `now` ends a task still running.
+fn with_polls(recorded: &Recorded, task: usize, now: f64) -> TaskRecord {
+    let mut record = recorded.tasks[task].clone();
+    let stats = recorded.polls[task].borrow().rounded();
+    record.waiting_ms = record.started_ms.map(|started| {
+        let lasted = record.finished_ms.unwrap_or(now) - started;
+        crate::clock::round_ms((lasted - stats.busy_ms).max(0.0))
+    });
+    record.polls = stats.polls;
+    record.busy_ms = stats.busy_ms;
+    record.longest_poll_ms = stats.longest_poll_ms;
+    record.busy = stats.busy;
+    record
 }
 
 /// A streamed event carries its task's record, so a reader needs no other line to
@@ -237,6 +336,7 @@ fn line_for(event: &Event, task: Option<&TaskRecord>) -> Value {
         line["outcome"] = json!(task.outcome);
         line["result"] = json!(task.result);
         line["error"] = json!(task.error);
+        line["busy"] = json!(task.busy);
     }
     line
 }

@@ -247,6 +247,7 @@ mod tests {
             instance: InstanceInfo {
                 id: "00ff".into(),
                 request_number: 3,
+                serving: None,
             },
         };
         let body = serde_json::to_vec(&reply).unwrap();

@@ -208,7 +208,10 @@ fn error_answer(description: &str) -> Value {
 fn schemas() -> Value {
     let ms = json!({ "type": "number", "minimum": 0 });
     let instance = json!({ "type": "object", "required": ["id", "request_number"],
-        "properties": { "id": { "type": "string" }, "request_number": { "type": "integer", "minimum": 1 } } });
+        "properties": { "id": { "type": "string" }, "request_number": { "type": "integer", "minimum": 1 },
+            "serving": { "type": "integer", "minimum": 1 } } });
+    // `[from_ms, to_ms]` pairs: when a task (or the request) held the thread.
+    let segments = json!({ "type": "array", "items": { "type": "array", "items": ms, "minItems": 2, "maxItems": 2 } });
     json!({
                 "Error": { "type": "object", "required": ["error", "message"], "properties": {
             "error": { "type": "string" }, "message": { "type": "string" }, "param": { "type": "string" },
@@ -223,11 +226,13 @@ fn schemas() -> Value {
             "id": { "type": "integer" }, "label": { "type": "string" },
             "started_ms": { "type": ["number", "null"] }, "finished_ms": { "type": ["number", "null"] },
             "outcome": { "enum": ["pending", "ok", "error", "cancelled", "timed_out"] },
-            "result": {}, "error": { "type": ["string", "null"] } } },
+            "result": {}, "error": { "type": ["string", "null"] },
+            "polls": { "type": "integer", "minimum": 0 }, "busy_ms": ms, "waiting_ms": { "type": ["number", "null"] },
+            "longest_poll_ms": ms, "busy": segments.clone() } },
         "Event": { "type": "object", "required": ["t_ms", "task", "what"], "properties": {
             "t_ms": ms, "task": { "type": ["integer", "null"] }, "what": { "type": "string" } } },
         "Report": { "type": "object",
-            "required": ["demo", "python", "rust", "rust_source", "params", "elapsed_ms", "expected_ms", "tasks", "events", "note", "instance"],
+            "required": ["demo", "python", "rust", "rust_source", "params", "elapsed_ms", "expected_ms", "tasks", "busy", "warnings", "long_poll_ms", "events", "note", "instance"],
             "properties": {
                 "demo": { "type": "string" }, "python": { "type": "string" }, "rust": { "type": "string", "minLength": 1 },
                 "rust_source": { "type": "array", "minItems": 1, "items": { "type": "object",
@@ -237,6 +242,8 @@ fn schemas() -> Value {
                 "params": { "type": "object" }, "elapsed_ms": ms, "expected_ms": ms,
                 "tasks": { "type": "array", "items": { "$ref": "#/components/schemas/Task" } },
                 "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } },
+                "busy": segments, "warnings": { "type": "array", "items": { "type": "string" } },
+                "long_poll_ms": ms,
                 "note": { "type": "string" }, "instance": { "$ref": "#/components/schemas/Instance" } } },
         "MessagesReply": { "type": "object", "required": ["reply", "model", "usage"], "properties": {
             "reply": { "type": "string" }, "model": { "type": "string" }, "usage": {} } },

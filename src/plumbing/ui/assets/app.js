@@ -214,21 +214,28 @@ function draw(run, msPerPx) {
     const start = task.started_ms ?? 0;
     const end = task.finished_ms ?? run.now();
     const outcome = task.outcome || "pending";
-    const bar = svgElement("rect", {
-      class: `bar outcome-${outcome}`,
+    const busy = Array.isArray(task.busy) ? task.busy : [];
+    // Measured tasks are drawn faint (waiting) with their polls solid (running).
+    // A span of the task's row, from `from` to `to` ms.
+    const span = (kind, from, to) => svgElement("rect", {
+      class: `${kind} outcome-${outcome}`,
       "data-task": task.id,
-      "data-start": start,
-      "data-end": end,
-      x: x(start).toFixed(2),
+      "data-start": from,
+      "data-end": to,
+      x: x(from).toFixed(2),
       y: TOP + row * ROW,
-      width: Math.max((end - start) / msPerPx, 1).toFixed(2),
+      width: Math.max((to - from) / msPerPx, 1).toFixed(2),
       height: BAR,
       rx: 2,
     });
+    const bar = span(busy.length ? "bar waiting" : "bar", start, end);
     const title = svgElement("title", {});
-    title.textContent = `task ${task.id}: ${task.label} — ${outcome}, ${start.toFixed(1)} to ${end.toFixed(1)} ms`;
+    const polls = task.polls === undefined ? ""
+      : `; ${task.polls} polls, running ${task.busy_ms} ms, waiting ${task.waiting_ms ?? 0} ms, longest poll ${task.longest_poll_ms} ms`;
+    title.textContent = `task ${task.id}: ${task.label} — ${outcome}, ${start.toFixed(1)} to ${end.toFixed(1)} ms${polls}`;
     bar.append(title);
     svg.append(bar);
+    for (const [from, to] of busy) svg.append(span("busy", from, to));
     // The label goes after the bar, or before it when the bar reaches the edge.
     const after = x(end) + 4 < WIDTH - 170;
     const label = svgElement("text", {
@@ -280,6 +287,12 @@ function showCode(runs) {
     .map((at) => `${at.file}, lines ${at.first_line}-${at.last_line}`)
     .join("; ");
   $("#note").textContent = done.map((run) => `${run.demo}: ${run.report.note}`).join(" ");
+  const warnings = done.flatMap((run) => (run.report.warnings || []).map((warning) => `${run.demo}: ${warning}`));
+  $("#warnings").replaceChildren(...warnings.map((warning) => {
+    const item = document.createElement("li");
+    item.textContent = warning;
+    return item;
+  }));
 }
 
 async function runDemos() {

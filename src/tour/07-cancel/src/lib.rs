@@ -56,8 +56,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     // Part 2: a running task stops only at an await.
     let work = TracedCall::declare(&trace, delay_ms, false, transport);
     let work_id = work.task;
-    let work_trace = trace.clone();
-    let worker = task::spawn(async move {
+    let worker = task::spawn(trace.instrument(work_id, move |work_trace| async move {
         work_trace.started(work_id);
         work_trace.event(
             work_id,
@@ -66,7 +65,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         cpu::burn_for(Duration::from_millis(work_ms));
         work_trace.event(work_id, "CPU step done; now awaiting the upstream");
         work.run().await
-    });
+    }));
 
     let cancel_due_ms = clock::round_ms(trace.now_ms() + cancel_after_ms as f64);
     trace.note(format!("the canceller sleeps {cancel_after_ms} ms"));

@@ -82,8 +82,8 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let waiter_handles: Vec<_> = (0..waiters)
         .map(|n| {
             let id = trace.add_task(format!("waiter {n}: await fut"));
-            let (trace, promise) = (trace.clone(), promise.clone());
-            task::spawn(async move {
+            let promise = promise.clone();
+            task::spawn(trace.instrument(id, move |trace| async move {
                 trace.started(id);
                 match promise.result().await {
                     Some(value) => trace.finished(id, Outcome::Ok, Ok(value)),
@@ -93,7 +93,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
                         Err("the future was dropped unset".into()),
                     ),
                 }
-            })
+            }))
         })
         .collect();
 

@@ -99,9 +99,9 @@ async fn run_workers(
         .map(|n| {
             let name = char::from(b'A' + n as u8);
             let id = trace.add_task(format!("worker {name} ({})", run_name(yields)));
-            let (trace, busy, order) = (trace.clone(), busy.clone(), order.clone());
+            let (busy, order) = (busy.clone(), order.clone());
             // region: worker
-            task::spawn(async move {
+            task::spawn(trace.instrument(id, move |trace| async move {
                 trace.started(id);
                 for step in 0..steps {
                     busy.now.set(busy.now.get() + 1);
@@ -115,7 +115,7 @@ async fn run_workers(
                     }
                 }
                 trace.finished(id, Outcome::Ok, Ok(json!({ "steps": steps })));
-            })
+            }))
             // endregion: worker
         })
         .collect();

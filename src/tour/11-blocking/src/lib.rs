@@ -98,9 +98,9 @@ async fn sleep_in_tasks(trace: &Trace, tasks: usize, delay: Duration, blocks: bo
                 format!("task {n}: sleep({delay:?}).await")
             };
             let id = trace.add_task(label);
-            let trace = trace.clone();
             // region: sleepers
-            task::spawn(async move {
+            // `instrument` times the task's polls: how long it held the thread.
+            task::spawn(trace.instrument(id, move |trace| async move {
                 trace.started(id);
                 if blocks {
                     std::thread::sleep(delay); // holds the instance's one thread
@@ -108,7 +108,7 @@ async fn sleep_in_tasks(trace: &Trace, tasks: usize, delay: Duration, blocks: bo
                     spin_sdk::time::sleep(delay).await; // suspends this task only
                 }
                 trace.finished(id, Outcome::Ok, Ok(json!({ "slept": run_name(blocks) })));
-            })
+            }))
             // endregion: sleepers
         })
         .collect();

@@ -155,13 +155,12 @@ async fn run_inline(trace: &Trace, tasks: usize, iterations: u64) {
     let handles: Vec<_> = (0..tasks)
         .map(|n| {
             let id = trace.add_task(format!("inline {n}: {iterations} steps"));
-            let trace = trace.clone();
             // region: inline
-            task::spawn(async move {
+            task::spawn(trace.instrument(id, move |trace| async move {
                 trace.started(id);
                 cpu::spin(iterations); // no await inside: the thread is this task's
                 trace.finished(id, Outcome::Ok, Ok(json!({ "ran_on": "this instance" })));
-            })
+            }))
             // endregion: inline
         })
         .collect();
@@ -186,9 +185,9 @@ async fn run_offloaded(
             let id = trace.add_task(format!(
                 "offload {n}: GET /cpu-worker?iterations={iterations}"
             ));
-            let (trace, url) = (trace.clone(), url.clone());
+            let url = url.clone();
             // region: offload
-            task::spawn(async move {
+            task::spawn(trace.instrument(id, move |trace| async move {
                 trace.started(id);
                 // An HTTP request to the WASI 0.2 worker: a fresh instance each,
                 // on a host thread of its own, while this task awaits the answer.
@@ -196,7 +195,7 @@ async fn run_offloaded(
                     Ok(reply) => trace.finished(id, Outcome::Ok, Ok(reply)),
                     Err(error) => trace.finished(id, Outcome::Error, Err(error.to_string())),
                 }
-            })
+            }))
             // endregion: offload
         })
         .collect();
