@@ -85,11 +85,6 @@ impl Route {
             .map(Param::name)
             .collect()
     }
-
-    /// `/demo/<name>` routes are the tour's lessons.
-    pub fn lesson(&self) -> Option<&'static str> {
-        self.route.strip_prefix("/demo/")
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! from `/openapi.json`; the app suite checks the catalogue against spin.toml and
 //! against what each component accepts.
 
-pub use basics::route::{self, Answer, Body, Method, Param, Route};
+pub use basics::route::{Answer, Body, Method, Param, Route};
 
 /// A component folder and the spin.toml routes it declares.
 #[derive(Debug)]
