@@ -1,6 +1,7 @@
 //! The black-box suite. Every test talks HTTP to the app; see `support.rs` for
 //! where the app runs (devhost in-process, or real Spin when `SPIN_BIN` is set).
 
+mod await_tree;
 mod catalogue;
 mod concurrency;
 mod cpu_worker;

@@ -29,6 +29,15 @@ impl Timeline {
     }
 }
 
+/// Milliseconds since the Unix epoch, by the host's wall clock
+/// (`wasi:clocks/wall-clock`): comparable between requests and instances.
+pub fn unix_ms() -> f64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    millis(since_epoch)
+}
+
 /// A duration in milliseconds, rounded to 0.1 ms.
 pub fn millis(duration: Duration) -> f64 {
     round_ms(duration.as_secs_f64() * 1000.0)

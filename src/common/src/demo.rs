@@ -6,7 +6,7 @@ use crate::instance::InstanceInfo;
 use crate::lesson::{Region, SourceRef};
 use crate::query::Query;
 use crate::reply::{ApiError, Reply};
-use crate::trace::{Event, Outcome, TaskRecord, Trace};
+use crate::trace::{Awaits, Event, Outcome, TaskRecord, Trace, TreeNode};
 use crate::upstream::{Transport, UpstreamCall, UpstreamError, UpstreamReply};
 use basics::route::{Calls, IntList, shared};
 use serde::Serialize;
@@ -49,8 +49,13 @@ pub struct Report {
     pub warnings: Vec<String>,
     pub long_poll_ms: f64,
     pub events: Vec<Event>,
+    /// Who awaits whom: the handler, its tasks, and what each awaits.
+    pub tree: TreeNode,
     pub note: String,
     pub instance: InstanceInfo,
+    /// The wall-clock time the request's work started (ms since the Unix epoch):
+    /// puts the runs of several requests on one axis.
+    pub started_unix_ms: f64,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -71,8 +76,10 @@ impl Report {
             warnings: trace.warnings(),
             long_poll_ms: crate::polls::LONG_POLL_MS,
             events: trace.events(),
+            tree: trace.tree(),
             note: info.note.to_owned(),
             instance: trace.instance(),
+            started_unix_ms: trace.started_unix_ms(),
             extra: Map::new(),
         }
     }
@@ -262,7 +269,9 @@ impl TracedCall {
     pub fn declare(trace: &Trace, delay_ms: u64, fails: bool, transport: Transport) -> Self {
         let mut call = UpstreamCall::sleeping(delay_ms);
         call.status = fails.then_some(FAILING_STATUS);
-        let task = trace.add_task(format!("GET {}", call.path_and_query()));
+        let request = format!("GET {}", call.path_and_query());
+        let task = trace.add_task(request.clone());
+        trace.awaits(task, Awaits::Http { request });
         call.id = Some(task.to_string());
         Self {
             task,

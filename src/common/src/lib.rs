@@ -38,4 +38,4 @@ pub use basics::{ApiError, Query, Timeline};
 pub use demo::{CallPlan, DemoInfo, Report, TracedCall};
 pub use lesson::Region;
 pub use reply::Reply;
-pub use trace::{Outcome, Trace};
+pub use trace::{Awaits, Outcome, Trace};

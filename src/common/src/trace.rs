@@ -30,11 +30,32 @@ pub enum Outcome {
     TimedOut,
 }
 
+/// What a task waits on when it awaits: the edges of the await tree, as Python
+/// 3.14's `asyncio.capture_call_graph` (and `python -m asyncio pstree`) shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Awaits {
+    /// An outbound HTTP request: the upstream, or the CPU worker.
+    Http { request: String },
+    /// A timer: `sleep(ms)`.
+    Timer { ms: u64 },
+    /// One turn of the loop: `yield_async()`, asyncio's `sleep(0)`.
+    Yield,
+    /// A future that another task completes.
+    Future { name: &'static str, set_by: usize },
+    /// Nothing: the task runs to its end without an await (blocking or CPU-bound code).
+    Nothing { why: &'static str },
+}
+
 /// One task of a demo, as the JSON contract describes it.
 #[derive(Clone, Debug, Serialize)]
 pub struct TaskRecord {
     pub id: usize,
     pub label: String,
+    /// The task that started it and awaits it; `None`: the request's handler.
+    pub parent: Option<usize>,
+    /// What it awaits, in the order it first awaited each.
+    pub awaits: Vec<Awaits>,
     pub started_ms: Option<f64>,
     pub finished_ms: Option<f64>,
     pub outcome: Outcome,
@@ -61,6 +82,8 @@ pub struct Event {
 #[derive(Debug)]
 struct Recorded {
     timeline: Timeline,
+    /// The wall clock when the timeline started, in ms since the Unix epoch.
+    started_unix_ms: f64,
     /// The instance, and this request's number on it, counted when the trace (the
     /// request's work) starts, not when the report is written.
     instance: crate::instance::InstanceInfo,
@@ -94,6 +117,7 @@ impl Trace {
         instance.serving = Some(serving);
         Self(Rc::new(RefCell::new(Recorded {
             timeline: Timeline::start(),
+            started_unix_ms: crate::clock::unix_ms(),
             instance,
             _in_flight: in_flight,
             tasks: Vec::new(),
@@ -108,6 +132,11 @@ impl Trace {
         self.0.borrow().instance.clone()
     }
 
+    /// When the trace started, by the wall clock: ms since the Unix epoch.
+    pub fn started_unix_ms(&self) -> f64 {
+        self.0.borrow().started_unix_ms
+    }
+
     /// Milliseconds since the trace started.
     pub fn now_ms(&self) -> f64 {
         self.0.borrow().timeline.now_ms()
@@ -120,6 +149,8 @@ impl Trace {
         recorded.tasks.push(TaskRecord {
             id,
             label: label.into(),
+            parent: None,
+            awaits: Vec::new(),
             started_ms: None,
             finished_ms: None,
             outcome: Outcome::Pending,
@@ -133,6 +164,26 @@ impl Trace {
         });
         recorded.polls.push(Rc::default());
         id
+    }
+
+    /// Records that `task` awaits `what` (once per kind of wait).
+    pub fn awaits(&self, task: usize, what: Awaits) {
+        let awaits = &mut self.0.borrow_mut().tasks[task].awaits;
+        if !awaits.contains(&what) {
+            awaits.push(what);
+        }
+    }
+
+    /// The await tree: the handler, the tasks it started and awaits, and what each
+    /// of them awaits.
+    pub fn tree(&self) -> TreeNode {
+        let recorded = self.0.borrow();
+        TreeNode {
+            task: None,
+            label: "request handler".to_owned(),
+            awaits: Vec::new(),
+            children: children_of(&recorded.tasks, None),
+        }
     }
 
     /// Builds `task`'s future from a handle on this trace and [`measure`]s it:
@@ -308,6 +359,28 @@ impl Trace {
         }
         recorded.events.push(event);
     }
+}
+
+/// A node of the await tree: a task (or the handler, `task: None`), what it awaits
+/// and the tasks under it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TreeNode {
+    pub task: Option<usize>,
+    pub label: String,
+    pub awaits: Vec<Awaits>,
+    pub children: Vec<TreeNode>,
+}
+
+fn children_of(tasks: &[TaskRecord], parent: Option<usize>) -> Vec<TreeNode> {
+    let under = tasks.iter().filter(|task| task.parent == parent);
+    under
+        .map(|task| TreeNode {
+            task: Some(task.id),
+            label: task.label.clone(),
+            awaits: task.awaits.clone(),
+            children: children_of(tasks, Some(task.id)),
+        })
+        .collect()
 }
 
 /// `task`'s record with its poll figures filled in; `now` ends a task still running.

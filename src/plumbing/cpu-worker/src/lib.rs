@@ -51,7 +51,7 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
     let instance = instance::enter_request();
     // Wall-clock bounds of the work, comparable across instances: they show which
     // requests were busy at the same time (`started` measures the duration).
-    let busy_from = unix_ms();
+    let busy_from = clock::unix_ms();
     let started = Instant::now();
     let (name, value, iterations_done) = match (work_ms, iterations) {
         (Some(_), Some(_)) => {
@@ -75,18 +75,10 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
         name: value,
         "busy_ms": busy_ms,
         "busy_from_unix_ms": busy_from,
-        "busy_until_unix_ms": unix_ms(),
+        "busy_until_unix_ms": clock::unix_ms(),
         "iterations_done": iterations_done,
         "instance": instance,
     }))
-}
-
-/// Milliseconds since the Unix epoch, by the host's wall clock.
-fn unix_ms() -> f64 {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    clock::millis(since_epoch)
 }
 
 fn json_response(status: u16, body: &Value) -> Response {

@@ -211,6 +211,9 @@ fn schemas() -> Value {
         "properties": { "id": { "type": "string" }, "request_number": { "type": "integer", "minimum": 1 },
             "serving": { "type": "integer", "minimum": 1 } } });
     // `[from_ms, to_ms]` pairs: when a task (or the request) held the thread.
+    // What a task awaits: `{"kind": "http", "request": ..}`, `{"kind": "timer", "ms": ..}`, ...
+    let awaits = json!({ "type": "array", "items": { "type": "object", "required": ["kind"], "properties": {
+        "kind": { "enum": ["http", "timer", "yield", "future", "nothing"] } } } });
     let segments = json!({ "type": "array", "items": { "type": "array", "items": ms, "minItems": 2, "maxItems": 2 } });
     json!({
                 "Error": { "type": "object", "required": ["error", "message"], "properties": {
@@ -228,11 +231,15 @@ fn schemas() -> Value {
             "outcome": { "enum": ["pending", "ok", "error", "cancelled", "timed_out"] },
             "result": {}, "error": { "type": ["string", "null"] },
             "polls": { "type": "integer", "minimum": 0 }, "busy_ms": ms, "waiting_ms": { "type": ["number", "null"] },
-            "longest_poll_ms": ms, "busy": segments.clone() } },
+            "longest_poll_ms": ms, "busy": segments.clone(),
+            "parent": { "type": ["integer", "null"] }, "awaits": awaits.clone() } },
+        "AwaitNode": { "type": "object", "required": ["task", "label", "awaits", "children"], "properties": {
+            "task": { "type": ["integer", "null"] }, "label": { "type": "string" }, "awaits": awaits,
+            "children": { "type": "array", "items": { "$ref": "#/components/schemas/AwaitNode" } } } },
         "Event": { "type": "object", "required": ["t_ms", "task", "what"], "properties": {
             "t_ms": ms, "task": { "type": ["integer", "null"] }, "what": { "type": "string" } } },
         "Report": { "type": "object",
-            "required": ["demo", "python", "rust", "rust_source", "params", "elapsed_ms", "expected_ms", "tasks", "busy", "warnings", "long_poll_ms", "events", "note", "instance"],
+            "required": ["demo", "python", "rust", "rust_source", "params", "elapsed_ms", "expected_ms", "tasks", "busy", "warnings", "long_poll_ms", "events", "tree", "note", "instance", "started_unix_ms"],
             "properties": {
                 "demo": { "type": "string" }, "python": { "type": "string" }, "rust": { "type": "string", "minLength": 1 },
                 "rust_source": { "type": "array", "minItems": 1, "items": { "type": "object",
@@ -243,7 +250,7 @@ fn schemas() -> Value {
                 "tasks": { "type": "array", "items": { "$ref": "#/components/schemas/Task" } },
                 "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } },
                 "busy": segments, "warnings": { "type": "array", "items": { "type": "string" } },
-                "long_poll_ms": ms,
+                "long_poll_ms": ms, "tree": { "$ref": "#/components/schemas/AwaitNode" }, "started_unix_ms": ms,
                 "note": { "type": "string" }, "instance": { "$ref": "#/components/schemas/Instance" } } },
         "MessagesReply": { "type": "object", "required": ["reply", "model", "usage"], "properties": {
             "reply": { "type": "string" }, "model": { "type": "string" }, "usage": {} } },

@@ -9,7 +9,7 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, TracedCall, task};
+use common::{Awaits, Outcome, Report, Trace, TracedCall, task};
 use futures::FutureExt;
 use futures::channel::oneshot;
 use futures::future::Shared;
@@ -100,6 +100,13 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     // The setter: another task, which completes the future with an upstream answer.
     let call = TracedCall::declare(&trace, delay_ms, false, transport);
     let setter_id = call.task;
+    for waiter in 0..waiters {
+        let fut = Awaits::Future {
+            name: "fut",
+            set_by: setter_id,
+        };
+        trace.awaits(waiter, fut);
+    }
     let (setter_trace, setter_promise) = (trace.clone(), promise.clone());
     let setter = task::spawn(async move {
         let answer = match call.run().await {

@@ -9,7 +9,12 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, cpu, task};
+use common::{Awaits, Outcome, Report, Trace, cpu, task};
+
+/// A worker without yield points awaits nothing until it ends.
+const NO_AWAIT: Awaits = Awaits::Nothing {
+    why: "its steps run back to back without an await",
+};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
 use std::cell::Cell;
@@ -99,6 +104,7 @@ async fn run_workers(
         .map(|n| {
             let name = char::from(b'A' + n as u8);
             let id = trace.add_task(format!("worker {name} ({})", run_name(yields)));
+            trace.awaits(id, if yields { Awaits::Yield } else { NO_AWAIT });
             let (busy, order) = (busy.clone(), order.clone());
             // region: worker
             task::spawn(trace.instrument(id, move |trace| async move {

@@ -10,7 +10,12 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, task};
+use common::{Awaits, Outcome, Report, Trace, task};
+
+/// `std::thread::sleep` is not an await: the task keeps the thread while it sleeps.
+const BLOCKS: Awaits = Awaits::Nothing {
+    why: "std::thread::sleep blocks the thread instead of awaiting",
+};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -98,6 +103,16 @@ async fn sleep_in_tasks(trace: &Trace, tasks: usize, delay: Duration, blocks: bo
                 format!("task {n}: sleep({delay:?}).await")
             };
             let id = trace.add_task(label);
+            trace.awaits(
+                id,
+                if blocks {
+                    BLOCKS
+                } else {
+                    Awaits::Timer {
+                        ms: delay.as_millis() as u64,
+                    }
+                },
+            );
             // region: sleepers
             // `instrument` times the task's polls: how long it held the thread.
             task::spawn(trace.instrument(id, move |trace| async move {

@@ -12,7 +12,12 @@
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
 use common::upstream::{self, Transport, UpstreamError};
-use common::{Outcome, Report, Trace, clock, cpu, task};
+use common::{Awaits, Outcome, Report, Trace, clock, cpu, task};
+
+/// Inline CPU work never awaits: the loop gets the thread back only at its end.
+const NO_AWAIT: Awaits = Awaits::Nothing {
+    why: "CPU-bound steps with no await inside",
+};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
 use std::sync::OnceLock;
@@ -155,6 +160,7 @@ async fn run_inline(trace: &Trace, tasks: usize, iterations: u64) {
     let handles: Vec<_> = (0..tasks)
         .map(|n| {
             let id = trace.add_task(format!("inline {n}: {iterations} steps"));
+            trace.awaits(id, NO_AWAIT);
             // region: inline
             task::spawn(trace.instrument(id, move |trace| async move {
                 trace.started(id);
@@ -182,9 +188,9 @@ async fn run_offloaded(
     );
     let handles: Vec<_> = (0..tasks)
         .map(|n| {
-            let id = trace.add_task(format!(
-                "offload {n}: GET /cpu-worker?iterations={iterations}"
-            ));
+            let request = format!("GET /cpu-worker?iterations={iterations}");
+            let id = trace.add_task(format!("offload {n}: {request}"));
+            trace.awaits(id, Awaits::Http { request });
             let url = url.clone();
             // region: offload
             task::spawn(trace.instrument(id, move |trace| async move {

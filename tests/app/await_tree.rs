@@ -1,0 +1,126 @@
+//! Who awaits whom: every report carries the await tree (the handler, the tasks it
+//! started, what each awaits), and the tree matches what each demo spawns.
+
+use integration_tests::{app_url, get_json};
+use serde_json::{Value, json};
+
+/// `(task id, awaits)` of the handler's children, checking the shape on the way.
+fn children(report: &Value) -> Vec<(u64, Value)> {
+    let tree = &report["tree"];
+    assert_eq!(tree["task"], Value::Null, "the root is the handler: {tree}");
+    assert_eq!(tree["label"], "request handler");
+    let tasks = report["tasks"].as_array().expect("tasks");
+    let children = tree["children"].as_array().expect("children");
+    assert_eq!(children.len(), tasks.len(), "one node per task: {tree}");
+    children
+        .iter()
+        .zip(tasks)
+        .map(|(child, task)| {
+            assert_eq!(child["task"], task["id"], "{tree}");
+            assert_eq!(child["label"], task["label"], "{tree}");
+            assert_eq!(child["awaits"], task["awaits"], "{tree}");
+            assert_eq!(
+                task["parent"],
+                Value::Null,
+                "started by the handler: {task}"
+            );
+            assert_eq!(child["children"], json!([]), "{tree}");
+            (child["task"].as_u64().unwrap(), child["awaits"].clone())
+        })
+        .collect()
+}
+
+async fn report(path_and_query: &str) -> Value {
+    let (status, report) = get_json(&format!("{}{path_and_query}", app_url())).await;
+    assert_eq!(status, 200, "{path_and_query}: {report}");
+    report
+}
+
+#[tokio::test]
+async fn fan_out_tasks_await_their_upstream_calls() {
+    for path in [
+        "/demo/gather?delays=30,10,20",
+        "/demo/wait?delays=30,10,20",
+        "/demo/tasks?delays=30,10",
+        "/asynctasks?delays=20,10&timeout_ms=1000",
+    ] {
+        let report = report(path).await;
+        let tasks = report["tasks"].as_array().unwrap().clone();
+        for ((_, awaits), task) in children(&report).into_iter().zip(tasks) {
+            let request = task["label"].as_str().unwrap();
+            assert!(request.starts_with("GET /upstream?"), "{path}: {task}");
+            assert_eq!(
+                awaits,
+                json!([{ "kind": "http", "request": request }]),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn future_waiters_await_the_future_the_setter_completes() {
+    let report = report("/demo/future?waiters=2&delay_ms=30").await;
+    let children = children(&report);
+    assert_eq!(children.len(), 3, "two waiters and the setter");
+    let setter = children[2].0;
+    for (_, awaits) in &children[..2] {
+        assert_eq!(
+            *awaits,
+            json!([{ "kind": "future", "name": "fut", "set_by": setter }])
+        );
+    }
+    assert_eq!(
+        children[2].1[0]["kind"], "http",
+        "the setter awaits its call"
+    );
+}
+
+#[tokio::test]
+async fn blocking_and_cpu_bound_tasks_await_nothing() {
+    let report_blocking = report("/demo/blocking?n=2&delay_ms=20&mode=both").await;
+    let kinds: Vec<Value> = children(&report_blocking)
+        .into_iter()
+        .map(|(_, awaits)| awaits[0]["kind"].clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["nothing", "nothing", "timer", "timer"],
+        "{report_blocking}"
+    );
+    let timer = &children(&report_blocking)[2].1[0];
+    assert_eq!(timer["ms"], 20);
+
+    let event_loop = report("/demo/event-loop?n=2&steps=2&step_ms=2&mode=both").await;
+    let kinds: Vec<Value> = children(&event_loop)
+        .into_iter()
+        .map(|(_, awaits)| awaits[0]["kind"].clone())
+        .collect();
+    assert_eq!(kinds.len(), 4, "{event_loop}");
+    assert!(kinds.contains(&json!("yield")) && kinds.contains(&json!("nothing")));
+
+    let cpu = report("/demo/cpu?n=2&work_ms=20&mode=both").await;
+    for (task, (_, awaits)) in cpu["tasks"].as_array().unwrap().iter().zip(children(&cpu)) {
+        let label = task["label"].as_str().unwrap();
+        let expected = if label.starts_with("offload") {
+            "http"
+        } else {
+            "nothing"
+        };
+        assert_eq!(awaits[0]["kind"], expected, "{task}");
+    }
+}
+
+#[tokio::test]
+async fn every_report_says_when_it_started_by_the_wall_clock() {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as f64;
+    let report = report("/demo/sequential?delays=10").await;
+    let started = report["started_unix_ms"].as_f64().expect("started_unix_ms");
+    assert!(
+        (started - now_ms).abs() < 60_000.0,
+        "started_unix_ms {started} is not near the test's clock {now_ms}"
+    );
+}
