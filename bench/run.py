@@ -60,14 +60,14 @@ def wait_ready(url, process, timeout=120):
 class Server:
     """A server under test: a name, a base URL and the process behind it."""
 
-    def __init__(self, name, command, port, env=None):
+    def __init__(self, name, command, port, env=None, ready="/hello?delay_ms=0"):
         self.name = name
         self.base = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             command, cwd=ROOT, env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        wait_ready(f"{self.base}/hello?delay_ms=0", self.process)
+        wait_ready(f"{self.base}{ready}", self.process)
 
     def stop(self):
         self.process.terminate()
@@ -137,6 +137,38 @@ async def burst(server):
     return elapsed
 
 
+POLLS = 200_000
+FIXTURES = ROOT / "tests" / "fixtures" / "spin.toml"
+
+
+def poll_cost(name):
+    """What measuring a task's polls costs (common::polls::Measured), on the runtime
+    `name`: the probe fixture times POLLS empty polls, bare and measured, in Wasm.
+    Median of 3 of (bare, measured, overhead) ns per poll."""
+    port = free_port()
+    flags = ["--from", str(FIXTURES), "--listen", f"127.0.0.1:{port}", "--quiet",
+             "--variable", "secret_token=bench"]
+    if name == "spin":
+        command = [os.environ["SPIN_BIN"], "up", *flags, "--state-dir", tempfile.mkdtemp(prefix="spin-bench-")]
+    else:
+        command = [str(DEVHOST), *flags]
+    server = Server(name, command, port, ready="/probe/ready")
+    try:
+        runs = [json.loads(get(f"{server.base}/probe/cost?poll_cost={POLLS}"))["poll_cost"] for _ in range(3)]
+    finally:
+        server.stop()
+    pick = lambda key: statistics.median(run[key] for run in runs)
+    return pick("bare_ns_per_poll"), pick("measured_ns_per_poll"), pick("overhead_ns_per_poll")
+
+
+def measuring_share(server, overhead_ns):
+    """A demo's own polls times the overhead per poll, as a share of its elapsed time."""
+    body = json.loads(get(f"{server.base}/demo/gather?delays=300,200,100"))
+    polls = sum(task["polls"] for task in body["tasks"])
+    cost_ms = polls * overhead_ns / 1e6
+    return polls, cost_ms, cost_ms / body["elapsed_ms"]
+
+
 def devhost_first_answer(cache_dir):
     """Seconds from starting devhost to its first answer, without or with the cache."""
     port = free_port()
@@ -203,6 +235,8 @@ def main():
                              {k: f"{v[index]:.2f}" for k, v in best.items()},
                              {s.name: f"{best[s.name][index] / best['aiohttp'][index]:.2f}" for s in ours}))
         speedups = {s.name: offload_speedup(s) for s in ours}
+        costs = {s.name: poll_cost(s.name) for s in ours}
+        shares = {s.name: measuring_share(s, costs[s.name][2]) for s in ours}
         walls = {}
         for server in servers:
             walls[server.name] = asyncio.run(burst(server))
@@ -236,6 +270,16 @@ def main():
         "| /demo/cpu n=4 x 250 ms: inline / offloaded (median of 3) | " + " | ".join(s.name for s in ours) + " |",
         "|---|" + "---|" * len(ours),
         "| speed-up | " + " | ".join(f"{speedups[s.name]:.2f}x" for s in ours) + " |",
+        "",
+        f"| measuring polls (common::polls::Measured), {POLLS:,} empty polls in Wasm, median of 3 | "
+        + " | ".join(s.name for s in ours) + " |",
+        "|---|" + "---|" * len(ours),
+        "| a bare poll (ns) | " + " | ".join(f"{costs[s.name][0]:.0f}" for s in ours) + " |",
+        "| a measured poll (ns) | " + " | ".join(f"{costs[s.name][1]:.0f}" for s in ours) + " |",
+        "| overhead per poll (ns) | " + " | ".join(f"{costs[s.name][2]:.0f}" for s in ours) + " |",
+        "| /demo/gather?delays=300,200,100: polls measured | " + " | ".join(f"{shares[s.name][0]}" for s in ours) + " |",
+        "| their measuring cost (ms), share of elapsed | "
+        + " | ".join(f"{shares[s.name][1]:.3f}, {shares[s.name][2] * 100:.3f}%" for s in ours) + " |",
         "",
         "| devhost start to first answer | seconds |",
         "|---|---|",

@@ -11,7 +11,9 @@
 // the page's DOM contract: select#demo, form#params, button#run, #status, #error,
 // svg.timeline[data-slot] > rect.bar[data-task][data-start][data-end].outcome-*,
 // line.marker-*, pre#python, pre#rust, #rust-source, input#compare, select#demo-b,
-// form#params-b.
+// form#params-b; the tour's article#lesson, .lang button[data-lang], a#permalink,
+// table#tasks, ul#tree, ol#events, #instance; the instance panel's form#fire-form,
+// button#fire, #fire-status, svg.lanes g.lane[data-instance] > rect.request, rect.busy.
 // It saves target/ui-screenshot.png, prints one line per check and a closing
 // "browser: N passed, N failed", and exits non-zero on any failure. The app and
 // Chromium are always stopped.
@@ -411,6 +413,109 @@ test('compare: sequential 200,200,200 against gather 200,200,200 on one time axi
     return `sequential ${seqTotal} ms, gather ${gatherTotal} ms, ${sa[1]} ms/px`;
 });
 
+test('every idea is a page: its lesson, its complete asyncio program, prev and next', async ({ page }) => {
+    const ideas = await page.$$eval('select#demo option', (opts) => opts.map((o) => o.value));
+    for (const idea of [...DEMOS, 'asynctasks']) {
+        check(ideas.includes(idea), `select#demo should offer "${idea}"; it offers ${ideas.join(', ')}`);
+    }
+    check(ideas.indexOf('sequential') === 0 && ideas.indexOf('cpu') === DEMOS.length - 1,
+        `the ideas should come in the tour's order (sequential first, cpu last of the tour): ${ideas.join(', ')}`);
+    for (const idea of [...DEMOS, 'asynctasks']) {
+        await page.locator('select#demo').selectOption(idea);
+        await page.waitForFunction((want) => new URLSearchParams(location.search).get('idea') === want, idea, { timeout: 5_000 })
+            .catch(() => { throw new Failure(`choosing ${idea} should put ?idea=${idea} in the address`); });
+        const title = ((await page.locator('article#lesson h2').first().textContent()) || '').trim();
+        const paragraphs = await page.locator('article#lesson p').count();
+        check(title !== '' && paragraphs >= 2, `${idea}: article#lesson should hold a title and the explanation; title ${JSON.stringify(title)}, ${paragraphs} paragraphs`);
+        const program = (await page.locator('pre#python').textContent()) || '';
+        check(program.includes('import asyncio') && program.includes('async def main') && program.length > 400,
+            `${idea}: pre#python should show the complete asyncio program, shows ${JSON.stringify(program.slice(0, 80))}`);
+        const marked = ((await page.locator('pre#python mark').first().textContent().catch(() => '')) || '').trim();
+        check(marked !== '', `${idea}: pre#python should mark the lines that are the idea`);
+    }
+    return `${ideas.length} ideas`;
+});
+
+test('the language switch: Chinese and back, remembered across a reload', async ({ page, base }) => {
+    await page.goto(`${base}/ui/?idea=gather`);
+    await page.locator('article#lesson h2').waitFor({ timeout: 5_000 });
+    const english = (await page.locator('article#lesson h2').textContent()).trim();
+    await page.locator('.lang button[data-lang="zh"]').click();
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    check(lang.startsWith('zh'), `after choosing 中文, <html lang> should be zh-*, is ${lang}`);
+    const pressed = await page.locator('.lang button[data-lang="zh"]').getAttribute('aria-pressed');
+    check(pressed === 'true', `the 中文 button should be aria-pressed=true, is ${pressed}`);
+    const chinese = (await page.locator('article#lesson h2').textContent()).trim();
+    check(/[\u4e00-\u9fff]/.test(chinese) && chinese !== english, `the lesson title should turn Chinese: ${JSON.stringify(english)} -> ${JSON.stringify(chinese)}`);
+    const runLabel = (await page.locator('button#run').textContent()).trim();
+    check(/[\u4e00-\u9fff]/.test(runLabel), `the Run button should read Chinese, reads ${JSON.stringify(runLabel)}`);
+    await page.reload();
+    await page.locator('article#lesson h2').waitFor({ timeout: 5_000 });
+    const after = (await page.locator('article#lesson h2').textContent()).trim();
+    check(after === chinese, `the language should be remembered across a reload: ${JSON.stringify(after)}`);
+    await page.locator('.lang button[data-lang="en"]').click();
+    const back = (await page.locator('article#lesson h2').textContent()).trim();
+    check(back === english, `English again: ${JSON.stringify(back)}`);
+    return `${english} / ${chinese}`;
+});
+
+test('a deep link reproduces a run: idea and parameters in the address', async ({ page, base }) => {
+    const link = `${base}/ui/?idea=gather&delays=400%2C50&fail=1`;
+    await page.goto(link);
+    await page.waitForFunction(() => document.querySelector('#status').textContent.trim() === 'done', null, { timeout: RUN_TIMEOUT_MS })
+        .catch(() => { throw new Failure('opening a link with parameters should run the idea to done'); });
+    const delays = await page.locator('form#params [name="delays"]').inputValue();
+    check(delays === '400,50', `the form should hold the link's delays, holds ${JSON.stringify(delays)}`);
+    const list = checkBars(await bars(page, 'a'), 'deep link', 2);
+    check(list.map((b) => b.outcome).join(', ') === 'cancelled, error', `deep link: gather 400,50 with fail=1 should draw cancelled, error: ${fmt(list)}`);
+    const href = await page.locator('a#permalink').getAttribute('href');
+    check(href && href.includes('idea=gather') && decodeURIComponent(href).includes('delays=400,50'), `a#permalink should hold the run's link, holds ${href}`);
+    // The details of the run: tasks, who awaits whom, events, the instance.
+    const rows = await page.locator('table#tasks tbody tr').count();
+    check(rows === 2, `table#tasks should have one row per task, has ${rows}`);
+    const tree = await page.$$eval('ul#tree li', (items) => items.map((li) => li.dataset.task));
+    check(tree.join(',') === 'handler,0,1', `ul#tree should show the handler over tasks 0 and 1, shows ${tree.join(',')}`);
+    const events = await page.locator('ol#events li').count();
+    check(events >= 4, `ol#events should list the run's events in order, lists ${events}`);
+    const instance = (await page.locator('#instance').textContent()) || '';
+    check(/[0-9a-f]{16}/.test(instance), `#instance should name the instance, reads ${JSON.stringify(instance)}`);
+    return `${fmt(list)}; ${events} events`;
+});
+
+test('the instance panel: four async sleeps and one blocking call, one lane per instance', async ({ page, base }) => {
+    await page.goto(`${base}/ui/?idea=blocking`);
+    await page.locator('article#lesson h2').waitFor({ timeout: 5_000 });
+    for (const [name, value] of [['requests', '5'], ['blocking', '1'], ['block_ms', '300'], ['sleep_ms', '50']]) {
+        await page.locator(`form#fire-form [name="${name}"]`).fill(value);
+    }
+    await page.locator('button#fire').click();
+    await page.waitForFunction(() => document.querySelector('#fire-status').textContent.trim() === 'done', null, { timeout: RUN_TIMEOUT_MS })
+        .catch(async () => { throw new Failure(`#fire-status should read done, reads ${JSON.stringify(await page.locator('#fire-status').textContent())}`); });
+    const lanes = await page.$$eval('svg.lanes g.lane', (gs) => gs.map((g) => ({
+        instance: g.dataset.instance,
+        requests: [...g.querySelectorAll('rect.request')].map((r) => ({
+            kind: r.dataset.kind, start: Number(r.dataset.start), end: Number(r.dataset.end), width: Number(r.getAttribute('width')),
+        })),
+        busy: [...g.querySelectorAll('rect.busy')].map((r) => ({ kind: r.dataset.kind, width: Number(r.getAttribute('width')) })),
+    })));
+    const requests = lanes.flatMap((lane) => lane.requests);
+    check(requests.length === 5, `svg.lanes should draw 5 requests, draws ${requests.length}`);
+    check(new Set(lanes.map((l) => l.instance)).size === lanes.length, 'one lane per instance');
+    const blocking = lanes.find((lane) => lane.requests.some((r) => r.kind === 'blocking'));
+    check(blocking, 'a lane should hold the blocking request');
+    const blocked = blocking.requests.find((r) => r.kind === 'blocking');
+    const solid = blocking.busy.filter((b) => b.kind === 'blocking').reduce((sum, b) => sum + b.width, 0);
+    check(solid >= 0.8 * blocked.width, `the blocking request should be drawn solid (holding the thread) for >= 80% of its row: ${solid} of ${blocked.width} px`);
+    // The async requests that shared its instance and overlapped it were held up by it.
+    const stalled = blocking.requests.filter((r) => r.kind === 'async' && r.start < blocked.start && r.end > blocked.start);
+    for (const r of stalled) {
+        check(r.end >= blocked.end - 5, `an async request on the blocked instance should end only after the block (${r.end} < ${blocked.end})`);
+    }
+    const summary = await page.locator('#lanes-summary li').count();
+    check(summary === lanes.length, `#lanes-summary should describe each lane: ${summary} for ${lanes.length}`);
+    return `${lanes.length} lane(s), ${stalled.length} async request(s) stalled by the block`;
+});
+
 // --- main -------------------------------------------------------------------------
 
 async function main() {
@@ -449,6 +554,9 @@ async function main() {
     page.on('response', (res) => statuses.set(res.url(), res.status()));
 
     const load = async () => {
+        // A fresh page in English: a check that failed may have left Chinese chosen.
+        await page.goto(`${base}/ui/app.js`);
+        await page.evaluate(() => localStorage.clear());
         const res = await page.goto(`${base}/ui/`, { waitUntil: 'load' });
         check(res && res.status() === 200, `GET /ui/ should answer 200, got ${res ? res.status() : 'nothing'}`);
         // The demos are listed from /openapi.json once the page has loaded.

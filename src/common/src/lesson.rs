@@ -15,6 +15,11 @@
 //! unclosed region stops the build; a report then answers the code with the file
 //! and lines it came from (`rust_source`), so a learner goes from a run to its code
 //! in one step.
+//!
+//! The Python side is cut the same way: the folder's `lesson.py` (the complete
+//! asyncio program the page shows) marks the lines that are the idea with
+//! `# region: idea` and `# endregion: idea`, and `common::python_region!("idea")`
+//! embeds them as the report's `python`.
 
 use serde::Serialize;
 use std::cell::RefCell;
@@ -55,20 +60,46 @@ macro_rules! region {
     };
 }
 
+/// Embeds region `$name` of the calling crate's `lesson.py` (its asyncio program) as
+/// a [`Region`], marked with `# region: NAME` lines.
+#[macro_export]
+macro_rules! python_region {
+    ($name:literal) => {
+        $crate::lesson::Region::cut_marked(
+            file!(),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/lesson.py")),
+            $name,
+            b"# region: ",
+            b"# endregion: ",
+        )
+    };
+}
+
 impl Region {
     /// Finds the lines between `// region: NAME` and `// endregion: NAME` in `source`.
     /// Panics (at compile time, in a `const`) when either marker is missing.
     pub const fn cut(file: &'static str, source: &'static str, name: &'static str) -> Self {
+        Self::cut_marked(file, source, name, b"// region: ", b"// endregion: ")
+    }
+
+    /// [`cut`](Self::cut) with other marker prefixes (`# region: ` in Python).
+    pub const fn cut_marked(
+        file: &'static str,
+        source: &'static str,
+        name: &'static str,
+        open: &[u8],
+        close: &[u8],
+    ) -> Self {
         let bytes = source.as_bytes();
         let mut start = 0; // byte offset of the current line
         let mut line = 1;
         let mut code_start = None; // (byte offset, line number)
         while start < bytes.len() {
             let end = line_end(bytes, start);
-            if code_start.is_none() && is_marker(bytes, start, end, b"// region: ", name) {
+            if code_start.is_none() && is_marker(bytes, start, end, open, name) {
                 code_start = Some((next_line(bytes, end), line + 1));
             } else if let Some((from, first_line)) = code_start
-                && is_marker(bytes, start, end, b"// endregion: ", name)
+                && is_marker(bytes, start, end, close, name)
             {
                 let code = slice(source, from, start);
                 return Self {
@@ -90,13 +121,13 @@ impl Region {
     /// region never changes, and an instance serves up to 128 requests.
     pub fn text(&self) -> &'static str {
         thread_local! {
-            static DEDENTED: RefCell<HashMap<(&'static str, &'static str), &'static str>> =
-                RefCell::new(HashMap::new());
+            // Keyed by where the code lies: a Rust and a Python region may share a name.
+            static DEDENTED: RefCell<HashMap<usize, &'static str>> = RefCell::new(HashMap::new());
         }
         DEDENTED.with(|dedented| {
             *dedented
                 .borrow_mut()
-                .entry((self.file, self.name))
+                .entry(self.code.as_ptr() as usize)
                 // A handful of regions per component, each leaked once.
                 .or_insert_with(|| Box::leak(dedent(self.code).into_boxed_str()))
         })
@@ -209,6 +240,14 @@ mod tests {
                 last_line: 9
             }
         );
+    }
+
+    #[test]
+    fn cuts_a_python_region() {
+        const PY: &str = "import asyncio\n\nasync def main():\n    # region: idea\n    await asyncio.sleep(1)\n    # endregion: idea\n";
+        let idea = Region::cut_marked("lesson.py", PY, "idea", b"# region: ", b"# endregion: ");
+        assert_eq!(idea.text(), "await asyncio.sleep(1)");
+        assert_eq!((idea.first_line, idea.last_line), (5, 5));
     }
 
     #[test]
