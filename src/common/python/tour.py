@@ -43,6 +43,13 @@ class UpstreamError(Exception):
     """The upstream answered an error status, or could not be reached."""
 
 
+def burn_for(ms):
+    """CPU-bound work: keeps the thread busy for `ms` without an await."""
+    end = time.perf_counter() + ms / 1000
+    while time.perf_counter() < end:
+        pass
+
+
 def round_ms(ms):
     return round(ms * 10) / 10
 
@@ -57,6 +64,7 @@ class Trace:
         self.tasks = []
         self.events = []
         self._busy = []  # per task: [polls, busy_ms, longest_ms, segments]
+        self._depth = []  # per task: measured steps under way (only the outermost counts)
 
     def now_ms(self):
         return round_ms((time.perf_counter() - self._t0) * 1000)
@@ -68,6 +76,7 @@ class Trace:
             "outcome": "pending", "result": None, "error": None,
         })
         self._busy.append([0, 0.0, 0.0, []])
+        self._depth.append(0)
         return task
 
     def note(self, what):
@@ -105,8 +114,9 @@ class Trace:
     # -- measuring: how long each task held the thread --------------------------
 
     def measure(self, task, coro):
-        """`coro`, wrapped so each step it runs (each poll, in Rust's words) is timed."""
-        return _Measured(self, task, coro)
+        """`coro`, wrapped so each step it runs (each poll, in Rust's words) is timed.
+        A coroutine itself, so `asyncio.create_task` takes it."""
+        return _steps_of(_Measured(self, task, coro))
 
     def _ran(self, task, start_ms, end_ms):
         stats = self._busy[task]
@@ -150,7 +160,7 @@ class Trace:
             self.finished(task, "error", error=message)
             raise UpstreamError(message)
         result = {"delay_ms": body.get("delay_ms"), "slept_ms": body.get("slept_ms"),
-                  "status": status}
+                  "status": status, "upstream_instance": body.get("instance", {}).get("id")}
         self.finished(task, "ok", result=result)
         return result
 
@@ -180,29 +190,38 @@ class Trace:
                 "long_poll_ms": LONG_POLL_MS, **extra}
 
 
+async def _steps_of(measured):
+    return await measured
+
+
 class _Measured:
     """An awaitable that drives `coro` step by step and times each step."""
 
     def __init__(self, trace, task, coro):
         self._trace, self._task, self._coro = trace, task, coro
 
+    def _step(self, steps, send, error):
+        """One step of the coroutine, timed unless an outer wrapper of the same task
+        is timing it already."""
+        trace, task = self._trace, self._task
+        outermost = trace._depth[task] == 0
+        trace._depth[task] += 1
+        start = trace.now_ms()
+        try:
+            return steps.throw(error) if error is not None else steps.send(send)
+        finally:
+            trace._depth[task] -= 1
+            if outermost:
+                trace._ran(task, start, trace.now_ms())
+
     def __await__(self):
         steps = self._coro.__await__()
         send, error = None, None
         while True:
-            start = self._trace.now_ms()
             try:
-                if error is not None:
-                    yielded = steps.throw(error)
-                else:
-                    yielded = steps.send(send)
+                yielded = self._step(steps, send, error)
             except StopIteration as done:
-                self._trace._ran(self._task, start, self._trace.now_ms())
                 return done.value
-            except BaseException:
-                self._trace._ran(self._task, start, self._trace.now_ms())
-                raise
-            self._trace._ran(self._task, start, self._trace.now_ms())
             try:
                 send, error = (yield yielded), None
             except BaseException as thrown:  # a cancel, delivered at this await
@@ -277,6 +296,6 @@ def declared_defaults(base_url, route):
 
 def ints(value):
     """A list parameter as a list: `300` (one given on the command line) -> [300]."""
-    if value is None:
+    if value is None or value == "":
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]

@@ -1,0 +1,38 @@
+"""The original service's /asynctasks: create_task, then wait with a timeout.
+
+aiohttp: the handler started one task per URL with `asyncio.create_task`, waited
+with `asyncio.wait(tasks, timeout=5)`, cancelled what was still pending and
+reported the results and the total time. Rust: the same fetches (to the app's own
+`/upstream`) in a `FuturesUnordered` under the timeout; dropping it cancels the
+rest, in src/service/asynctasks/src/lib.rs.
+
+Run: PYTHONPATH=src/common/python python src/service/asynctasks/lesson.py http://127.0.0.1:3000 delays=200,800,6000 timeout_ms=1000
+"""
+
+import asyncio
+
+import tour
+
+
+async def main(trace, params):
+    delays = tour.ints(params["delays"])
+    fail = set(tour.ints(params.get("fail")))
+    timeout_ms = params["timeout_ms"]
+    calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    # region: idea
+    tasks = [asyncio.create_task(call) for call in calls]
+    done, pending = await asyncio.wait(tasks, timeout=timeout_ms / 1000)
+    done_ids = trace.completion_order()  # read before the cancels are recorded
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    # endregion: idea
+    total_time_ms = trace.now_ms()
+    expected = min(max(delays), timeout_ms)
+    return trace.report("asynctasks", params, expected, timed_out=bool(pending), done=done_ids,
+                        cancelled=trace.ids_with("cancelled"),
+                        total_time_ms=total_time_ms)
+
+
+if __name__ == "__main__":
+    tour.cli(main, "/asynctasks")

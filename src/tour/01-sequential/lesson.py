@@ -1,0 +1,30 @@
+"""Awaiting coroutines one after another: the total is the sum of the delays.
+
+asyncio: each `await fetch(url)` suspends `main` until that fetch is done, so the
+next fetch has not even started. Rust: `for call in calls { call.run().await }`
+in src/tour/01-sequential/src/lib.rs does the same.
+
+Run: PYTHONPATH=src/common/python python src/tour/01-sequential/lesson.py http://127.0.0.1:3000 delays=300,200,100
+"""
+
+import asyncio
+
+import tour
+
+
+async def main(trace, params):
+    delays = tour.ints(params["delays"])
+    fail = set(tour.ints(params.get("fail")))
+    calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    # region: idea
+    for call in calls:
+        try:
+            await call  # suspends main until this call is done
+        except tour.UpstreamError:
+            pass  # recorded on its task; the next call still runs
+    # endregion: idea
+    return trace.report("sequential", params, sum(delays))
+
+
+if __name__ == "__main__":
+    tour.cli(main, "/demo/sequential")

@@ -1,0 +1,51 @@
+"""asyncio.gather: run every call at once, results in the order given.
+
+asyncio: `gather` wraps each coroutine in a task and waits for all of them. With
+`return_exceptions=True` a failure takes its place among the results; without
+it, the first failure is raised at once. Rust: `join_all` / `try_join_all` in
+src/tour/03-gather/src/lib.rs.
+
+Differences from the Rust:
+- Without return_exceptions, gather raises the first error but leaves the other
+  tasks running (still pending when main goes on); `try_join_all` drops them,
+  which cancels them, so the Rust report lists them as cancelled.
+
+Run: PYTHONPATH=src/common/python python src/tour/03-gather/lesson.py http://127.0.0.1:3000 delays=900,500,50 fail=1
+"""
+
+import asyncio
+
+import tour
+
+
+def summary(result):
+    return {"error": str(result)} if isinstance(result, Exception) else result
+
+
+async def main(trace, params):
+    delays = tour.ints(params["delays"])
+    fail = set(tour.ints(params.get("fail")))
+    calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    if params.get("return_exceptions"):
+        # region: idea
+        results = await asyncio.gather(*calls, return_exceptions=True)
+        # endregion: idea
+        extra = {"outcome": "ok", "results": [summary(r) for r in results]}
+        expected = max(delays)
+    else:
+        try:
+            results = await asyncio.gather(*calls)  # the first error is raised here
+            extra = {"outcome": "ok", "results": results}
+            expected = max(delays)
+        except tour.UpstreamError as error:
+            failed = next(t["id"] for t in trace.tasks if t["error"] == str(error))
+            extra = {"outcome": "error", "error": {"task": failed, "message": str(error)},
+                     "cancelled": trace.ids_with("cancelled")}  # none: the others run on
+            expected = min(delays[i] for i in fail)
+    report = trace.report("gather", params, expected, **extra)
+    report["completion_order"] = trace.completion_order()
+    return report
+
+
+if __name__ == "__main__":
+    tour.cli(main, "/demo/gather")

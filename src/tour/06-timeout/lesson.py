@@ -1,0 +1,33 @@
+"""asyncio.wait_for: a race between the work and a timer.
+
+asyncio: `await asyncio.wait_for(fetch(url), timeout=t)` returns the result if
+the call finishes first; otherwise it cancels the call and raises TimeoutError.
+Rust: `select` of the call against `spin_sdk::time::sleep`; the loser is dropped,
+which cancels it, in src/tour/06-timeout/src/lib.rs.
+
+Run: PYTHONPATH=src/common/python python src/tour/06-timeout/lesson.py http://127.0.0.1:3000 delay_ms=2000 timeout_ms=300
+"""
+
+import asyncio
+
+import tour
+
+
+async def main(trace, params):
+    delay_ms, timeout_ms = params["delay_ms"], params["timeout_ms"]
+    call = trace.upstream(delay_ms)
+    # region: idea
+    try:
+        result = await asyncio.wait_for(call, timeout=timeout_ms / 1000)
+        extra = {"outcome": "ok", "result": result}
+    except asyncio.TimeoutError:  # the call was cancelled first
+        trace.finished(0, "timed_out", error=f"timed out after {timeout_ms} ms; the request was dropped")
+        extra = {"outcome": "timed_out"}
+    except tour.UpstreamError as error:
+        extra = {"outcome": "error", "error": str(error)}
+    # endregion: idea
+    return trace.report("timeout", params, min(delay_ms, timeout_ms), **extra)
+
+
+if __name__ == "__main__":
+    tour.cli(main, "/demo/timeout")

@@ -1,0 +1,42 @@
+"""asyncio.shield: the waiter gives up at the timeout, the work goes on.
+
+asyncio: `await asyncio.wait_for(asyncio.shield(work), timeout=t)` raises
+TimeoutError after `t`, but the cancel stops at the shield: the work keeps
+running and can still be awaited. Without the shield, wait_for cancels the work.
+Rust: the work is its own task; the waiter races a borrow of its handle against a
+timer (and calls `cancel()` without the shield), in src/tour/08-shield/src/lib.rs.
+
+Run: PYTHONPATH=src/common/python python src/tour/08-shield/lesson.py http://127.0.0.1:3000 delay_ms=600 timeout_ms=200 shield=true
+"""
+
+import asyncio
+
+import tour
+
+
+async def main(trace, params):
+    delay_ms, timeout_ms = params["delay_ms"], params["timeout_ms"]
+    shielded = params["shield"] in (True, "true", 1, "1")
+    work = asyncio.create_task(trace.upstream(delay_ms))
+    trace.note(f"waiting for the work at most {timeout_ms} ms")
+    timeout_at_ms = None
+    # region: idea
+    try:
+        waited = asyncio.shield(work) if shielded else work
+        await asyncio.wait_for(waited, timeout=timeout_ms / 1000)
+    except asyncio.TimeoutError:
+        timeout_at_ms = trace.now_ms()
+        if shielded:
+            trace.note("TimeoutError: the waiter gives up; the shielded work goes on")
+            await work  # still running: it ends at delay_ms
+        else:
+            trace.note("TimeoutError: without a shield, the work is cancelled")
+    # endregion: idea
+    timed_out = timeout_at_ms is not None
+    expected = timeout_ms if timed_out and not shielded else delay_ms
+    return trace.report("shield", params, expected, timed_out=timed_out,
+                        timeout_at_ms=timeout_at_ms, work=trace.tasks[0])
+
+
+if __name__ == "__main__":
+    tour.cli(main, "/demo/shield")
