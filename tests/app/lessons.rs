@@ -126,30 +126,81 @@ async fn the_snippet_follows_the_mode_that_ran() {
     let gather = report("/demo/gather?delays=10,20&return_exceptions=true").await;
     assert!(gather["rust"].as_str().unwrap().contains("join_all("));
     assert!(!gather["rust"].as_str().unwrap().contains("try_join_all"));
-    // The Python follows the mode too.
-    assert!(
-        gather["python"]
+}
+
+/// The lines between `# region: idea` and `# endregion: idea` of a `lesson.py`,
+/// dedented as the report shows them.
+fn python_idea(file: &str) -> String {
+    let text =
+        std::fs::read_to_string(repo_root().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |marker: &str| {
+        lines
+            .iter()
+            .position(|line| line.trim() == marker)
+            .unwrap_or_else(|| panic!("{file} has no line {marker:?}"))
+    };
+    let (open, close) = (at("# region: idea"), at("# endregion: idea"));
+    lines_of(file, open + 2, close)
+}
+
+#[tokio::test]
+async fn the_python_is_the_idea_of_the_lessons_own_program() {
+    for path in RUNS {
+        let body = report(path).await;
+        let rust_file = body["rust_source"][0]["file"]
             .as_str()
-            .unwrap()
-            .contains("return_exceptions=True")
-    );
-    let raising = report("/demo/gather?delays=10,20").await;
-    assert!(
-        !raising["python"]
-            .as_str()
-            .unwrap()
-            .contains("return_exceptions=True")
-    );
-    assert!(
-        shielded["python"]
-            .as_str()
-            .unwrap()
-            .contains("asyncio.shield(")
-    );
-    assert!(
-        !unshielded["python"]
-            .as_str()
-            .unwrap()
-            .contains("asyncio.shield(")
-    );
+            .expect("rust_source");
+        let folder = rust_file
+            .strip_suffix("/src/lib.rs")
+            .expect("a lesson's lib.rs");
+        assert_eq!(
+            body["python"].as_str().unwrap_or_default(),
+            python_idea(&format!("{folder}/lesson.py")),
+            "{path}: python is not the idea of {folder}/lesson.py"
+        );
+        for language in ["en", "zh"] {
+            let file = format!("{folder}/lesson.{language}.md");
+            let text = std::fs::read_to_string(repo_root().join(&file)).unwrap_or_else(|e| {
+                panic!("{file}: every lesson explains itself in both languages: {e}")
+            });
+            assert!(text.starts_with("# "), "{file} starts with its '# Title'");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_playground_serves_every_lesson() {
+    let (status, lessons) = get_json(&format!("{}/ui/lessons.json", app_url())).await;
+    assert_eq!(status, 200);
+    let lessons = lessons["lessons"].as_array().expect("lessons");
+    let ideas: Vec<&str> = lessons
+        .iter()
+        .map(|l| l["idea"].as_str().unwrap())
+        .collect();
+    let mut expected: Vec<String> = RUNS
+        .iter()
+        .map(|run| {
+            run.split('?')
+                .next()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    expected.dedup();
+    assert_eq!(ideas, expected, "the lessons, in the tour's order");
+    for lesson in lessons {
+        let program = std::fs::read_to_string(
+            repo_root().join(format!("{}/lesson.py", lesson["folder"].as_str().unwrap())),
+        )
+        .unwrap();
+        assert_eq!(lesson["python"], program.as_str(), "{}", lesson["idea"]);
+        for language in ["en", "zh"] {
+            assert!(!lesson["title"][language].as_str().unwrap().is_empty());
+            assert!(lesson["text"][language].as_str().unwrap().len() > 400);
+        }
+    }
 }

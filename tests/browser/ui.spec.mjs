@@ -555,7 +555,7 @@ async function main() {
 
     const load = async () => {
         // A fresh page in English: a check that failed may have left Chinese chosen.
-        await page.goto(`${base}/ui/app.js`);
+        await page.goto(`${base}/ui/`, { waitUntil: 'load' });
         await page.evaluate(() => localStorage.clear());
         const res = await page.goto(`${base}/ui/`, { waitUntil: 'load' });
         check(res && res.status() === 200, `GET /ui/ should answer 200, got ${res ? res.status() : 'nothing'}`);

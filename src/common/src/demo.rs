@@ -22,8 +22,9 @@ pub const FAILING_STATUS: u16 = 500;
 pub struct DemoInfo {
     /// The route's last segment: `gather` for `/demo/gather`.
     pub name: &'static str,
-    /// The asyncio code it mirrors.
-    pub python: &'static str,
+    /// The lines of its `lesson.py` that are the idea (`python_region!`): the
+    /// asyncio code it mirrors.
+    pub python: Region,
     /// The region of the component's source that does the same here (`region!`).
     pub rust: Region,
     /// The lesson, in one sentence.
@@ -65,7 +66,7 @@ impl Report {
     pub fn new(info: &DemoInfo, params: Value, expected_ms: f64, trace: &Trace) -> Self {
         Self {
             demo: info.name,
-            python: info.python,
+            python: info.python.text(),
             rust: Cow::Borrowed(info.rust.text()),
             rust_source: vec![info.rust.source()],
             params,
@@ -104,12 +105,6 @@ impl Report {
             ),
         };
         self.rust_source = regions.iter().map(Region::source).collect();
-        self
-    }
-
-    /// Shows other asyncio code, for a demo whose Python depends on its mode.
-    pub fn with_python(mut self, python: &'static str) -> Self {
-        self.python = python;
         self
     }
 
@@ -473,7 +468,7 @@ mod tests {
     fn a_summary_line_is_the_report_marked_as_summary() {
         let info = DemoInfo {
             name: "x",
-            python: "p",
+            python: Region::cut("x.rs", "// region: p\np\n// endregion: p\n", "p"),
             rust: Region::cut("x.rs", "// region: r\nr\n// endregion: r\n", "r"),
             note: "n",
         };

@@ -26,10 +26,9 @@ async def main(trace, params):
     delays = tour.ints(params["delays"])
     fail = set(tour.ints(params.get("fail")))
     calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    # region: idea
     if params.get("return_exceptions"):
-        # region: idea
-        results = await asyncio.gather(*calls, return_exceptions=True)
-        # endregion: idea
+        results = await asyncio.gather(*calls, return_exceptions=True)  # failures in place
         extra = {"outcome": "ok", "results": [summary(r) for r in results]}
         expected = max(delays)
     else:
@@ -42,6 +41,7 @@ async def main(trace, params):
             extra = {"outcome": "error", "error": {"task": failed, "message": str(error)},
                      "cancelled": trace.ids_with("cancelled")}  # none: the others run on
             expected = min(delays[i] for i in fail)
+    # endregion: idea
     report = trace.report("gather", params, expected, **extra)
     report["completion_order"] = trace.completion_order()
     return report

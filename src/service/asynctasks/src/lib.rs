@@ -21,7 +21,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "asynctasks",
-    python: "tasks = [asyncio.create_task(fetch(url)) for url in urls]\ndone, pending = await asyncio.wait(tasks, timeout=5)\nfor task in pending:\n    task.cancel()",
+    python: common::python_region!("idea"),
     rust: common::region!("asynctasks"),
     note: "The fetches ran together; those not done when the timeout passed were cancelled.",
 };

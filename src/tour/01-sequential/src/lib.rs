@@ -16,7 +16,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "sequential",
-    python: "for url in urls:\n    results.append(await fetch(url))",
+    python: common::python_region!("idea"),
     rust: common::region!("sequential"),
     note: "Awaiting each call before starting the next adds the delays up: nothing overlaps.",
 };

@@ -17,7 +17,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "tasks",
-    python: "tasks = [asyncio.create_task(fetch(url)) for url in urls]\nawait asyncio.sleep(0.001)\nresults = [await task for task in tasks]",
+    python: common::python_region!("idea"),
     rust: common::region!("tasks"),
     note: "Every task started before the first one was awaited, so the total is the longest delay, not the sum.",
 };

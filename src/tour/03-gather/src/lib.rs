@@ -20,7 +20,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "gather",
-    python: "try:\n    results = await asyncio.gather(*coros)\nexcept Exception as first_error:\n    ...  # the other coroutines keep running",
+    python: common::python_region!("idea"),
     rust: common::region!("try_join_all"),
     note: "All calls overlap, so the total is the longest delay, and results come back in argument order even when they finish out of order.",
 };
@@ -48,7 +48,6 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         let results: Vec<Value> = results.iter().map(result_or_error).collect();
         Report::new(&INFO, params, longest_ms, &trace)
             .with_rust(&[JOIN_ALL])
-            .with_python("results = await asyncio.gather(*coros, return_exceptions=True)")
             .with("outcome", "ok")
             .with("results", results)
     } else {

@@ -22,7 +22,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "wait",
-    python: "done, pending = await asyncio.wait(tasks, timeout=t, return_when=FIRST_COMPLETED)\nfor task in pending:\n    task.cancel()",
+    python: common::python_region!("idea"),
     rust: common::region!("wait"),
     note: "wait returns as soon as its condition holds or the timeout passes; the calls still pending are then cancelled.",
 };

@@ -20,7 +20,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "as-completed",
-    python: "for next_done in asyncio.as_completed(coros, timeout=t):\n    result = await next_done\n    send(result)",
+    python: common::python_region!("idea"),
     rust: common::region!("as_completed"),
     note: "Results arrive in completion order, and each line is sent the moment its call finishes, long before the slowest one is done.",
 };

@@ -21,7 +21,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "timeout",
-    python: "try:\n    result = await asyncio.wait_for(fetch(url), timeout=t)\nexcept asyncio.TimeoutError:\n    ...",
+    python: common::python_region!("idea"),
     rust: common::region!("wait_for"),
     note: "The call finished before the timer, so wait_for returned its result.",
 };

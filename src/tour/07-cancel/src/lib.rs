@@ -20,7 +20,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "cancel",
-    python: "task = asyncio.create_task(work())  # a CPU step, then await fetch(url)\nawait asyncio.sleep(t)\ntask.cancel()  # CancelledError at the task's next await\nfinished.cancel()  # False: a finished task keeps its result",
+    python: common::python_region!("idea"),
     rust: common::region!("cancel"),
     note: "A task stops only at an await, and cancelling a finished task changes nothing.",
 };

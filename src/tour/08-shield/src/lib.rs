@@ -21,14 +21,13 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "shield",
-    python: "work = asyncio.create_task(fetch(url))\ntry:\n    await asyncio.wait_for(asyncio.shield(work), timeout=t)\nexcept asyncio.TimeoutError:\n    result = await work  # still running",
+    python: common::python_region!("idea"),
     rust: common::region!("shielded"),
     note: "The timeout fired at timeout_ms, yet the shielded work went on and finished at delay_ms, in the same response.",
 };
 
-/// With `shield=false`: the code that ran instead, and its asyncio counterpart.
+/// With `shield=false`: the code that ran instead.
 const UNSHIELDED: common::Region = common::region!("unshielded");
-const UNSHIELDED_PYTHON: &str = "work = asyncio.create_task(fetch(url))\ntry:\n    await asyncio.wait_for(work, timeout=t)\nexcept asyncio.TimeoutError:\n    ...  # wait_for cancelled work";
 
 #[spin_sdk::http_service]
 async fn shield(request: Request) -> Reply {
@@ -93,14 +92,9 @@ fn run(request: Request) -> Result<Reply, ApiError> {
                 "Without the shield the timeout cancelled the work: it ended at timeout_ms, unfinished."
             }
         };
-        let (code, python) = if shielded {
-            (INFO.rust, INFO.python)
-        } else {
-            (UNSHIELDED, UNSHIELDED_PYTHON)
-        };
+        let code = if shielded { INFO.rust } else { UNSHIELDED };
         let summary = Report::new(&INFO, params, expected_ms, &trace)
             .with_rust(&[code])
-            .with_python(python)
             .with_note(note)
             .with("timed_out", timed_out)
             .with("timeout_at_ms", timeout_at_ms)

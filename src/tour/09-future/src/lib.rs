@@ -22,7 +22,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "future",
-    python: "fut = loop.create_future()\n# waiters: value = await fut\nfut.set_result(value)   # PENDING -> FINISHED\nfut.set_result(other)   # InvalidStateError",
+    python: common::python_region!("idea"),
     rust: common::region!("future"),
     note: "Every waiter received the same value the moment it was set, and the second set_result was refused.",
 };

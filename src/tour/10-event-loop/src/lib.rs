@@ -25,7 +25,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "event-loop",
-    python: "async def worker(name):\n    for step in range(steps):\n        work()                  # runs alone\n        await asyncio.sleep(0)  # yield point: the loop may switch",
+    python: common::python_region!("idea"),
     rust: common::region!("worker"),
     note: "Only one step ever ran at a time; with yield points the tasks took turns step by step, without them each task ran to its end before the next began.",
 };

@@ -24,7 +24,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "blocking",
-    python: "async def blocking(): time.sleep(d)           # stalls the loop\nasync def polite():   await asyncio.sleep(d)  # suspends the task\nawait asyncio.gather(*(blocking() for _ in range(n)))",
+    python: common::python_region!("idea"),
     rust: common::region!("sleepers"),
     note: "Blocking sleeps ran one after another, about n x delay_ms, because each held the instance's only thread; async sleeps overlapped in about delay_ms.",
 };

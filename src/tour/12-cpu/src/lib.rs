@@ -27,7 +27,7 @@ pub mod route;
 
 const INFO: DemoInfo = DemoInfo {
     name: "cpu",
-    python: "await asyncio.gather(*(cpu_task() for _ in range(n)))          # inline: no speed-up\nawait asyncio.gather(*(loop.run_in_executor(pool, work) for _ in range(n)))  # offload",
+    python: common::python_region!("idea"),
     rust: common::region!("inline"),
     note: "Inline CPU tasks took turns on the instance's one thread, while the same work offloaded to the WASI 0.2 worker ran on several instances in parallel.",
 };
