@@ -39,16 +39,16 @@ else
 	$(CARGO) build -p devhost && $(DEVHOST) --listen $(LISTEN)
 endif
 
-## test: formatting, lints, unit tests; then the app suite, the fuzzer and the browser
-## test on devhost and, when Spin 4.1+ is found, again on Spin
+## test: formatting, lints, unit tests; then the app suite, the fuzzer, the browser
+## test and the oracle on devhost and, when Spin 4.1+ is found, again on Spin
 test: build devhost lint spin-check
 	$(CARGO) test --workspace --exclude integration-tests
 	$(MAKE) suite SUITE_SPIN=
 ifneq ($(SPIN_VERSION),)
 	$(MAKE) suite SUITE_SPIN="$(SPIN_PATH)"
-	@echo "make test: the app suite, the fuzzer and the browser test ran on devhost and on $(SPIN_VERSION)"
+	@echo "make test: the app suite, the fuzzer, the browser test and the oracle ran on devhost and on $(SPIN_VERSION)"
 else
-	@echo "make test: the app suite, the fuzzer and the browser test ran on devhost only: no Spin 4.1+ found (set SPIN_BIN)"
+	@echo "make test: the app suite, the fuzzer, the browser test and the oracle ran on devhost only: no Spin 4.1+ found (set SPIN_BIN)"
 endif
 
 # A SPIN_BIN given by hand that is not Spin 4.1+ is an error, not a quiet devhost-only run.
@@ -58,11 +58,12 @@ ifneq ($(filter environment command line,$(origin SPIN_BIN)),)
 	@test -z "$(SPIN_BIN)" || test -n "$(SPIN_VERSION)" || { echo "SPIN_BIN=$(SPIN_BIN) is not Spin 4.1 or newer ($$("$(SPIN_BIN)" --version 2>&1 | head -1))" >&2; exit 1; }
 endif
 
-## suite: the app suite, the fuzzer and the browser test on one runtime (SUITE_SPIN: a Spin binary, or empty for devhost)
+## suite: the app suite, the fuzzer, the browser test and the oracle on one runtime (SUITE_SPIN: a Spin binary, or empty for devhost)
 suite:
 	SPIN_BIN="$(SUITE_SPIN)" $(CARGO) test -p integration-tests
 	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) fuzz
 	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) browser
+	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) oracle
 
 ## fuzz: schemathesis (PyPI, into target/fuzz-venv) from /openapi.json, on Spin when SPIN_BIN is set, else devhost
 fuzz: build devhost
@@ -74,6 +75,12 @@ browser: build devhost
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@test tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json || (cd tests/browser && npm ci --no-audit --no-fund)
 	node tests/browser/ui.spec.mjs
+
+## oracle: each lesson's asyncio program in Pyodide (npm, pinned; under Node) against the app, compared with the Rust demo
+.PHONY: oracle
+oracle: build devhost
+	@test tests/oracle/node_modules/.package-lock.json -nt tests/oracle/package-lock.json || (cd tests/oracle && npm ci --no-audit --no-fund)
+	node tests/oracle/oracle.mjs
 
 ## bench: devhost and Spin (when found: SPIN_BIN, else spin on PATH) against an aiohttp peer; writes bench/results.md
 BENCH_VENV ?= target/bench-venv

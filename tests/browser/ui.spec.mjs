@@ -18,25 +18,19 @@
 // "browser: N passed, N failed", and exits non-zero on any failure. The app and
 // Chromium are always stopped.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ROOT, RUNTIME, ServedApp, sleep } from '../app.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SERVE = path.join(ROOT, 'tests/serve.sh');
-const RUNTIME = process.env.SPIN_BIN ? `Spin (${process.env.SPIN_BIN})` : 'devhost';
 const SCREENSHOT = path.join(ROOT, 'target/ui-screenshot.png');
 const RUN_TIMEOUT_MS = 30_000; // one demo run, from the click to #status done
 const WATCHDOG_MS = 240_000; // the whole test
 const DEMOS = ['sequential', 'tasks', 'gather', 'wait', 'as-completed', 'timeout', 'cancel',
     'shield', 'future', 'event-loop', 'blocking', 'cpu'];
 
-let app = null; // the child process, when this test started it
-let appLog = '';
+let app = null; // the ServedApp, when this test started it
 let browser = null;
 let stopping = false; // a signal came: stop quietly
 
@@ -45,71 +39,14 @@ function check(cond, message) {
     if (!cond) throw new Failure(message);
 }
 
-// --- the app (tests/serve.sh) -----------------------------------------------------------------
-
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.unref();
-        srv.on('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-            const { port } = srv.address();
-            srv.close(() => resolve(port));
-        });
-    });
-}
-
-async function startApp() {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    app = spawn(SERVE, [String(port)], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk) => {
-        appLog = (appLog + chunk.toString()).slice(-20_000);
-    };
-    app.stdout.on('data', keep);
-    app.stderr.on('data', keep);
-    let exited = null;
-    app.on('exit', (code, signal) => {
-        exited = { code, signal };
-    });
-    const deadline = Date.now() + 120_000; // a cold compile cache on 2 cores takes a while
-    while (Date.now() < deadline) {
-        if (exited) {
-            throw new Failure(`${RUNTIME} exited (code ${exited.code}, signal ${exited.signal}) before it answered:\n${appLog}`);
-        }
-        try {
-            const res = await fetch(`${base}/.well-known/spin/health`);
-            if (res.ok) return base;
-        } catch {
-            // not listening yet
-        }
-        await sleep(200);
-    }
-    throw new Failure(`${RUNTIME} did not answer on ${base} within 120 s:\n${appLog}`);
-}
-
-async function stopApp() {
-    const child = app;
-    app = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await gone;
-    clearTimeout(timer);
-}
-
 async function cleanup() {
     const b = browser;
     browser = null;
     if (b) await b.close().catch(() => {});
-    await stopApp();
+    const served = app;
+    app = null;
+    if (served) await served.stop();
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // --- the page ---------------------------------------------------------------------
 
@@ -524,7 +461,10 @@ async function main() {
     if (!fs.existsSync(CHROMIUM)) {
         throw new Failure(`${CHROMIUM} is missing: \`apt-get install -y chromium\` (\`make browser\` does it)`);
     }
-    if (!base) base = await startApp();
+    if (!base) {
+        app = await ServedApp.start((message) => new Failure(message));
+        base = app.base;
+    }
     console.log(`browser: ${base}/ui/ in ${CHROMIUM}${app ? ` (${RUNTIME} started here)` : ''}`);
 
     // launch() runs Chromium on a fresh, empty user-data dir of its own and removes it on close.
@@ -604,7 +544,7 @@ async function main() {
     console.log(`browser: screenshot in ${path.relative(ROOT, SCREENSHOT)}; ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
     console.log(`browser: ${passed} passed, ${failures.length} failed`);
     if (failures.length) {
-        if (app) console.log(`--- ${RUNTIME}'s output (last lines) ---\n${appLog.split('\n').slice(-40).join('\n')}`);
+        if (app) console.log(`--- ${RUNTIME}'s output (last lines) ---\n${app.tail()}`);
         console.error(`\nbrowser test FAILED:\n  ${failures.join('\n  ')}`);
         return 1;
     }
@@ -627,10 +567,6 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
         process.exit(code);
     });
 }
-// Last resort if node goes down some other way: never leave the app behind.
-process.on('exit', () => {
-    if (app) app.kill('SIGKILL');
-});
 
 let code = 1;
 try {
@@ -638,7 +574,7 @@ try {
 } catch (err) {
     if (!stopping) {
         console.error(`browser test FAILED: ${err instanceof Failure ? err.message : (err.stack || err)}`);
-        if (app && appLog) console.error(`--- ${RUNTIME}'s output (last lines) ---\n${appLog.split('\n').slice(-40).join('\n')}`);
+        if (app) console.error(`--- ${RUNTIME}'s output (last lines) ---\n${app.tail()}`);
     }
     code = 1;
 }

@@ -37,6 +37,8 @@ MAX_SEGMENTS = 64
 FAILING_STATUS = 500
 
 IN_PYODIDE = sys.platform == "emscripten"
+if IN_PYODIDE:  # imported now, not inside the first task's first poll
+    from pyodide.http import pyfetch
 
 
 class UpstreamError(Exception):
@@ -234,8 +236,6 @@ class _Measured:
 async def fetch_json(trace, url):
     """GETs `url`: (status, JSON body). pyfetch under Pyodide, aiohttp otherwise."""
     if IN_PYODIDE:
-        from pyodide.http import pyfetch
-
         response = await pyfetch(url)
         body = await response.json() if response.status < 400 else {}
         return response.status, body

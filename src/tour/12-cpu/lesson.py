@@ -40,7 +40,10 @@ async def run_offloaded(trace, tasks, work_ms, pool):
     async def offload(id):
         trace.started(id)
         # region: idea
-        await loop.run_in_executor(pool, tour.burn_for, work_ms)  # the loop is free meanwhile
+        if pool:
+            await loop.run_in_executor(pool, tour.burn_for, work_ms)  # the loop is free meanwhile
+        else:  # Pyodide: no threads or processes to run it elsewhere
+            tour.burn_for(work_ms)
         # endregion: idea
         trace.finished(id, "ok", result={"ran_on": "a worker process" if pool else "this loop"})
 
