@@ -76,10 +76,9 @@ browser: build devhost
 	@test tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json || (cd tests/browser && npm ci --no-audit --no-fund)
 	node tests/browser/ui.spec.mjs
 
-## oracle: each lesson's asyncio program in Pyodide (npm, pinned; under Node) against the app, compared with the Rust demo
+## oracle: each lesson's asyncio program in Pyodide (the one the app serves at /pyodide/; under Node) against the app, compared with the Rust demo
 .PHONY: oracle
 oracle: build devhost
-	@test tests/oracle/node_modules/.package-lock.json -nt tests/oracle/package-lock.json || (cd tests/oracle && npm ci --no-audit --no-fund)
 	node tests/oracle/oracle.mjs
 
 ## bench: devhost and Spin (when found: SPIN_BIN, else spin on PATH) against an aiohttp peer; writes bench/results.md

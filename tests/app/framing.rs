@@ -31,6 +31,7 @@ const REQUESTS: &[(&str, &str, &str, bool)] = &[
     ("/demo/blocking", "GET", "/demo/blocking", false),
     ("/demo/cpu", "GET", "/demo/cpu?work_ms=20", false),
     ("/ui/...", "GET", "/ui/", false),
+    ("/pyodide/...", "GET", "/pyodide/pyodide.mjs", false),
     ("/openapi.json", "GET", "/openapi.json", false),
     ("/...", "GET", "/no/such/page", false),
     ("/cpu-worker", "GET", "/cpu-worker?work_ms=1", false),

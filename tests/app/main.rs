@@ -17,6 +17,7 @@ mod openapi;
 mod parity;
 mod pitfalls;
 mod polls;
+mod pyodide;
 mod runtime_rules;
 mod security;
 mod tour;

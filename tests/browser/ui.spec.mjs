@@ -453,6 +453,44 @@ test('the instance panel: four async sleeps and one blocking call, one lane per 
     return `${lanes.length} lane(s), ${stalled.length} async request(s) stalled by the block`;
 });
 
+test('the Python too: the lesson runs in Pyodide, served by the app, on the same axis as the Rust', async ({ page, base, requests, allowConsole }) => {
+    // The browser logs the 500 that task 1 asks the upstream for (fail=1): expected.
+    allowConsole((m) => /status of 500/.test(m.text) && /\/upstream\?delay_ms=100&status=500/.test(m.url));
+    await page.goto(`${base}/ui/?idea=gather`);
+    await page.locator('article#lesson h2').waitFor({ timeout: 5_000 });
+    await page.evaluate(installRecorder);
+    await pickDemo(page, 'a', 'gather', { delays: '300,100,200', fail: '1' });
+    await page.locator('input#python-too').check();
+    const started = Date.now();
+    const r = await run(page, 'gather with the Python');
+    expectDone(r, 'gather with the Python');
+    await page.waitForFunction(() => /Python done|Python 完成|failed|失败/.test(document.querySelector('#python-status').textContent), null, { timeout: 90_000 })
+        .catch(async () => { throw new Failure(`#python-status should say the Python is done, reads ${JSON.stringify(await page.locator('#python-status').textContent())}`); });
+    const status = (await page.locator('#python-status').textContent()) || '';
+    check(status.includes('Python done'), `#python-status: ${status}`);
+    const rust = checkBars(await bars(page, 'a'), 'Rust', 3);
+    const python = checkBars(await bars(page, 'python'), 'Python', 3);
+    // gather raised task 1's error: Rust dropped the siblings, asyncio left them running.
+    check(rust.map((b) => b.outcome).join(',') === 'cancelled,error,cancelled', `Rust bars: ${fmt(rust)}`);
+    check(python.map((b) => b.outcome).join(',') === 'pending,error,pending', `Python bars: ${fmt(python)}`);
+    const scale = await page.$$eval('svg.timeline', (svgs) => svgs.map((s) => s.getAttribute('data-ms-per-px')));
+    check(new Set(scale).size === 1, `one time axis for both runs: ${scale.join(', ')}`);
+    const origin = new URL(base).origin;
+    check(requests.some((url) => url === `${origin}/pyodide/pyodide.asm.wasm`), 'Pyodide should come from the app (/pyodide/)');
+    const offsite = requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
+    check(offsite.length === 0, `nothing from elsewhere: ${offsite.join(', ')}`);
+    // A second run reuses the loaded Python.
+    const again = Date.now();
+    const r2 = await run(page, 'gather with the Python, again');
+    expectDone(r2, 'gather with the Python, again');
+    await page.waitForFunction(() => /Python done/.test(document.querySelector('#python-status').textContent)
+        && !/loaded in/.test(document.querySelector('#python-status').textContent), null, { timeout: 30_000 })
+        .catch(async () => { throw new Failure(`a second run should not load Pyodide again: ${await page.locator('#python-status').textContent()}`); });
+    await page.locator('input#python-too').uncheck();
+    const loaded = /loaded in ([\d.]+) s/.exec(status);
+    return `Pyodide loaded in ${loaded ? loaded[1] : '?'} s; first run with loading ${again - started} ms, second ${Date.now() - again} ms`;
+});
+
 // --- main -------------------------------------------------------------------------
 
 async function main() {

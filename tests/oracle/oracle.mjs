@@ -3,7 +3,9 @@
 // Rust demo on the app, then the lesson's own asyncio program (its lesson.py, on
 // src/common/python/tour.py) in Pyodide, CPython compiled to WebAssembly, under
 // Node, against the same app and with the parameters the Rust report says were in
-// effect. It compares what asyncio did with what the component did: the outcome of
+// effect. Pyodide is the one the app serves at /pyodide/ (src/plumbing/pyodide,
+// fetched from npm at its pinned version when that component is built), so the
+// playground and the oracle run the same Python. It compares what asyncio did with what the component did: the outcome of
 // every task, done and pending sets, completion order, which error surfaced, the
 // step order of the event loop, which tasks held the thread (blocking code, CPU
 // steps), and the elapsed time within
@@ -14,11 +16,12 @@
 //                                                    # when SPIN_BIN is set, else devhost)
 //   APP_URL=http://127.0.0.1:3000 node tests/oracle/oracle.mjs
 //
-// Needs `make build devhost` and `npm ci` here (`make oracle` does both).
+// Needs `make build devhost` (`make oracle` does it).
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { loadPyodide } from 'pyodide';
+import { pathToFileURL } from 'node:url';
 import { ROOT, RUNTIME, ServedApp } from '../app.mjs';
 
 // One scenario per line: the idea's folder and the Rust run it is compared with.
@@ -98,6 +101,23 @@ const ELAPSED_SLACK_MS = 150;
 const ELAPSED_SLACK_SHARE = 0.5;
 
 class Failure extends Error {}
+
+// Pyodide as the app serves it: its files, downloaded from /pyodide/ into a
+// temporary directory, loaded from there. Returns it with its size in bytes.
+async function loadServedPyodide(base, dir) {
+    const listing = await (await fetch(`${base}/pyodide/`)).json();
+    let bytes = 0;
+    for (const file of listing.files) {
+        const response = await fetch(`${base}/pyodide/${file.name}`);
+        if (!response.ok) throw new Failure(`/pyodide/${file.name}: ${response.status}`);
+        const body = Buffer.from(await response.arrayBuffer());
+        if (body.length !== file.bytes) throw new Failure(`/pyodide/${file.name}: ${body.length} bytes, listed as ${file.bytes}`);
+        fs.writeFileSync(path.join(dir, file.name), body);
+        bytes += body.length;
+    }
+    const { loadPyodide } = await import(pathToFileURL(path.join(dir, 'pyodide.mjs')).href);
+    return { pyodide: await loadPyodide({ indexURL: `${dir}/` }), bytes };
+}
 
 async function rustReport(base, pathAndQuery) {
     const response = await fetch(`${base}${pathAndQuery}`);
@@ -181,6 +201,7 @@ function compare(folder, rust, python) {
 
 async function main() {
     let app = null;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-pyodide-'));
     let base = process.env.APP_URL ? process.env.APP_URL.replace(/\/+$/, '') : null;
     try {
         if (!base) {
@@ -188,10 +209,10 @@ async function main() {
             base = app.base;
         }
         const loading = performance.now();
-        const pyodide = await loadPyodide();
+        const { pyodide, bytes } = await loadServedPyodide(base, dir);
         pyodide.FS.writeFile('/home/pyodide/tour.py', fs.readFileSync(path.join(ROOT, 'src/common/python/tour.py'), 'utf8'));
         await pyodide.runPythonAsync("import sys; sys.path.insert(0, '/home/pyodide'); import tour");
-        console.log(`oracle: Pyodide ${pyodide.version} (${pyodide.runPython('import sys; sys.version.split()[0]')}) loaded in ${((performance.now() - loading) / 1000).toFixed(1)} s; the app is ${base} on ${app ? RUNTIME : 'APP_URL'}`);
+        console.log(`oracle: Pyodide ${pyodide.version} (Python ${pyodide.runPython('import sys; sys.version.split()[0]')}) from ${base}/pyodide/, ${(bytes / 1e6).toFixed(1)} MB, downloaded and loaded in ${((performance.now() - loading) / 1000).toFixed(1)} s; the app runs on ${app ? RUNTIME : 'APP_URL'}`);
         // One run first, not compared: the first HTTP request of a fresh Pyodide pays
         // for setting up fetch.
         await pythonReport(pyodide, base, 'src/tour/01-sequential', { delays: [1] });
@@ -227,6 +248,7 @@ async function main() {
         return 0;
     } finally {
         if (app) await app.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 

@@ -119,6 +119,19 @@ impl ErrorReply for ApiError {
     }
 }
 
+/// For a wildcard route (`/ui/...`), a `GET` (or `HEAD`) and the part of its path
+/// after the route's prefix, `/` for the prefix itself: Spin passes that part in
+/// the `spin-path-info` header.
+pub fn get_path_info(request: &spin_sdk::http::Request) -> Result<&str, ApiError> {
+    expect_get(request.method())?;
+    let rest = request
+        .headers()
+        .get("spin-path-info")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("/");
+    Ok(if rest.is_empty() { "/" } else { rest })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

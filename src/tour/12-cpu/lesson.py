@@ -1,73 +1,90 @@
 """CPU-bound work gets nothing from async; run_in_executor moves it off the loop.
 
-asyncio: CPU-bound coroutines never await, so the loop runs them one after
-another: n tasks take n times as long. `await loop.run_in_executor(pool, work)`
-runs the work elsewhere (a process pool here: threads would share the GIL) while
-the loop waits. Rust: inline tasks on the instance's one thread, or each piece
-sent to `/cpu-worker`, a WASI 0.2 component Spin runs on its own threads, in
-src/tour/12-cpu/src/lib.rs.
+asyncio: a CPU-bound coroutine never awaits, so the loop runs such tasks one after
+another: n tasks take n times one. `await loop.run_in_executor(pool, work)` runs the
+work in a worker process (threads would take turns on the GIL) while the task waits.
+Rust: `inline` tasks share the instance's one thread; `offload` sends each piece to
+`/cpu-worker`, run by the host on instances in parallel (src/tour/12-cpu/src/lib.rs).
+Pyodide has no threads or processes: its loop's run_in_executor calls the work at
+once on the loop's own thread, so there the offload run is as slow as inline.
 
 Differences from the Rust:
-- The Rust offloads to other Wasm instances over HTTP; Python offloads to its own
-  worker processes, so the offload tasks' labels and results differ.
-- The Rust measures work in calibrated steps (`iterations`); this program burns
-  `work_ms` of CPU time per task.
-- Under Pyodide there are no threads or processes: the offload runs inline there,
-  so it shows no speed-up, and the report says so in `offload_ran`.
+- The Rust offloads over HTTP to cpu-worker instances; Python to its own worker
+  processes: the offload tasks' labels and results name processes instead.
+- The Rust counts calibrated steps (`iterations`); Python spins for `work_ms` of
+  CPU time (250 when not given): either way a piece is the same amount of work.
 
 Run: PYTHONPATH=src/common/python python src/tour/12-cpu/lesson.py http://127.0.0.1:3000 n=2 work_ms=200 mode=both
 """
 
 import asyncio
 import concurrent.futures
+import os
+import time
 
 import tour
 
 
-async def run_inline(trace, tasks, work_ms):
-    async def cpu_task(id):
-        trace.started(id)
-        tour.burn_for(work_ms)  # no await inside: the thread is this task's
-        trace.finished(id, "ok", result={"ran_on": "this loop"})
-
-    ids = [trace.add_task(f"inline {n}: {work_ms} ms of CPU work") for n in range(tasks)]
-    await asyncio.gather(*(trace.measure(id, cpu_task(id)) for id in ids))
+def spin_cpu(ms):
+    """CPU-bound work: `ms` of this process's CPU time, with no await. Returns its pid."""
+    end = time.process_time() + ms / 1000  # CPU time: a shared core makes it last longer
+    while time.process_time() < end:
+        pass
+    return os.getpid()
 
 
-async def run_offloaded(trace, tasks, work_ms, pool):
-    loop = asyncio.get_running_loop()
-
-    async def offload(id):
-        trace.started(id)
-        # region: idea
-        if pool:
-            await loop.run_in_executor(pool, tour.burn_for, work_ms)  # the loop is free meanwhile
-        else:  # Pyodide: no threads or processes to run it elsewhere
-            tour.burn_for(work_ms)
-        # endregion: idea
-        trace.finished(id, "ok", result={"ran_on": "a worker process" if pool else "this loop"})
-
-    ids = [trace.add_task(f"offload {n}: run_in_executor(burn_for, {work_ms})") for n in range(tasks)]
-    await asyncio.gather(*(trace.measure(id, offload(id)) for id in ids))
+async def run_tasks(trace, tasks, label, work):
+    """Runs `tasks` tasks of `work` at once: (elapsed ms, how many processes did it)."""
+    started = trace.now_ms()
+    ids = [trace.add_task(label(n)) for n in range(tasks)]
+    pids = await asyncio.gather(*(asyncio.create_task(trace.measure(id, work(id))) for id in ids))
+    return tour.round_ms(trace.now_ms() - started), len(set(pids))
 
 
 async def main(trace, params):
-    tasks, work_ms, mode = params["n"], params.get("work_ms") or 250, params["mode"]
+    tasks, mode = params["n"], params["mode"]
+    work_ms = params.get("work_ms") or 250
+    loop = asyncio.get_running_loop()
+    pool = None  # Pyodide's loop needs none: it runs executor work on its own thread
+    if mode != "inline" and not tour.IN_PYODIDE:
+        pool = concurrent.futures.ProcessPoolExecutor(tasks)
+        # Start the workers now, not inside the first offload's step.
+        await asyncio.gather(*(loop.run_in_executor(pool, os.getpid) for _ in range(tasks)))
+        trace.note(f"started {tasks} worker processes")
+
+    # region: idea
+    async def inline(id):
+        trace.started(id)
+        pid = spin_cpu(work_ms)  # no await inside: the loop's thread is this task's
+        trace.finished(id, "ok", result={"process": pid})
+        return pid
+
+    async def offload(id):
+        trace.started(id)
+        pid = await loop.run_in_executor(pool, spin_cpu, work_ms)  # the loop is free meanwhile
+        trace.finished(id, "ok", result={"process": pid})
+        return pid
+    # endregion: idea
+
     runs, sequential_ms = {}, tasks * work_ms
+    baseline_ms = sequential_ms  # measured by the inline run when there is one, as in the Rust
     if mode != "offload":
-        started = trace.now_ms()
-        await run_inline(trace, tasks, work_ms)
-        runs["inline"] = {"elapsed_ms": tour.round_ms(trace.now_ms() - started)}
+        baseline_ms, _ = await run_tasks(trace, tasks, lambda n: f"inline {n}: {work_ms} ms of CPU work", inline)
+        runs["inline"] = {"elapsed_ms": baseline_ms, "speedup": speedup(sequential_ms, baseline_ms)}
     if mode != "inline":
-        pool = None if tour.IN_PYODIDE else concurrent.futures.ProcessPoolExecutor(tasks)
-        started = trace.now_ms()
-        await run_offloaded(trace, tasks, work_ms, pool)
-        runs["offload"] = {"elapsed_ms": tour.round_ms(trace.now_ms() - started)}
-        if pool:
-            pool.shutdown()
-    expected = (sequential_ms if mode != "offload" else 0) + (work_ms if mode != "inline" else 0)
-    return trace.report("cpu", params, expected, task_ms=work_ms, sequential_ms=sequential_ms,
-                        runs=runs, offload_ran="inline (no threads)" if tour.IN_PYODIDE else "in processes")
+        elapsed, processes = await run_tasks(
+            trace, tasks, lambda n: f"offload {n}: run_in_executor(pool, spin_cpu, {work_ms})", offload)
+        runs["offload"] = {"elapsed_ms": elapsed, "speedup": speedup(baseline_ms, elapsed),
+                           "worker_instances": processes}
+    if pool:
+        pool.shutdown()
+    expected = work_ms if mode == "offload" else sequential_ms + (work_ms if mode == "both" else 0)
+    return trace.report("cpu", params, expected, task_ms=work_ms, sequential_ms=sequential_ms, runs=runs,
+                        offload_ran="inline: Pyodide has no threads" if tour.IN_PYODIDE else "in processes")
+
+
+def speedup(sequential_ms, elapsed_ms):
+    return round(sequential_ms / max(elapsed_ms, 0.1), 2)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 
 let DEMOS = {}; // idea -> { summary, params } from /openapi.json, in reading order
 let LESSONS = {}; // idea -> { title, text, python, folder, route } from /ui/lessons.json
+let HARNESS = ""; // src/common/python/tour.py, which every lesson.py imports
 let IDEAS = []; // the ideas, in the tour's order
 
 const LANGUAGE_KEY = "spin-async-demo.language";
@@ -26,6 +27,11 @@ const WORDS = {
     rust_placeholder: "Run the idea to see the Rust that ran.",
     instances: "Requests on instances",
     instances_intro: "Spin gives a component instance up to 16 requests at once, on one thread, like coroutines on one loop. Fire several requests together, some blocking, and see one lane per instance: each request's row is solid while its code holds the thread. A blocking request stalls every other request on its instance.",
+    python_too: "Run the Python too: the lesson's asyncio program, in Pyodide (CPython in WebAssembly, served by this app; about 13 MB the first time)",
+    python_loading: (s) => `Loading Python (Pyodide) from this app… ${s} s`,
+    python_running: "Running the Python…",
+    python_done: (ms, loaded) => `Python done: ${ms} ms on the same axis, drawn under the Rust${loaded ? `; Pyodide loaded in ${loaded} s` : ""}. Where the two differ on purpose, the program's docstring says why.`,
+    python_failed: (why) => `The Python run failed: ${why}`,
     requests: "requests", blocking_requests: "of which blocking", fire: "Fire them together",
     block_ms: "blocking requests block (ms)", sleep_ms: "async requests sleep (ms)",
     requests_hint: "At most 6 requests: a browser opens at most 6 connections to one host.",
@@ -52,6 +58,11 @@ const WORDS = {
     rust_placeholder: "运行之后，这里显示实际运行的 Rust 代码。",
     instances: "实例上的请求",
     instances_intro: "Spin 让一个组件实例同时处理最多 16 个请求，它们共用一个线程，就像同一个事件循环上的协程。同时发出几个请求（其中一些是阻塞的），每个实例画一条泳道：请求的代码占着线程时，它那一行颜色加深。一个阻塞的请求会卡住同一实例上的所有其他请求。",
+    python_too: "同时运行 Python：这一课的 asyncio 程序，在 Pyodide 中运行（编译成 WebAssembly 的 CPython，由本应用提供；首次约 13 MB）",
+    python_loading: (s) => `正在从本应用加载 Python（Pyodide）… ${s} 秒`,
+    python_running: "正在运行 Python…",
+    python_done: (ms, loaded) => `Python 完成：${ms} ms，画在 Rust 下方的同一时间轴上${loaded ? `；Pyodide 加载用了 ${loaded} 秒` : ""}。两者有意不同的地方，程序开头的文档字符串里写明了原因。`,
+    python_failed: (why) => `Python 运行失败：${why}`,
     requests: "请求数", blocking_requests: "其中阻塞的", fire: "同时发出",
     block_ms: "阻塞请求阻塞多久（ms）", sleep_ms: "异步请求睡多久（ms）",
     requests_hint: "最多 6 个请求：浏览器对同一主机最多只开 6 个连接。",
@@ -440,7 +451,8 @@ function draw(run, msPerPx) {
   const x = (ms) => LEFT + ms / msPerPx;
   tasks.forEach((task, row) => {
     const start = task.started_ms ?? 0;
-    const end = task.finished_ms ?? run.now();
+    // Still pending: to now while the run goes on, to its end once reported.
+    const end = task.finished_ms ?? (run.report ? run.report.elapsed_ms : run.now());
     const outcome = task.outcome || "pending";
     const busy = Array.isArray(task.busy) ? task.busy : [];
     // Measured tasks are drawn faint (waiting) with their polls solid (running).
@@ -517,7 +529,8 @@ function clearRun() {
 let lastRuns = null;
 function showDetails(runs) {
   lastRuns = runs;
-  const done = runs.filter((run) => run.report);
+  // The Rust runs: a Python run is drawn on the timeline, its code is on the page.
+  const done = runs.filter((run) => run.report && run.slot !== "python");
   if (!done.length) return;
   const rust = $("#rust");
   rust.dataset.filled = "yes";
@@ -615,6 +628,14 @@ async function runDemos() {
     await Promise.all(runs.map((run) => run.execute(redraw)));
     render(runs);
     showDetails(runs);
+    if ($("#python-too").checked && LESSONS[idea]) {
+      try {
+        runs.push(await runPython(runs[0]));
+        render(runs);
+      } catch (error) {
+        $("#python-status").textContent = say("python_failed")(error.message);
+      }
+    }
     $("#status").textContent = say("done");
   } catch (error) {
     $("#error").textContent = error.message;
@@ -625,6 +646,55 @@ async function runDemos() {
     frame = 0;
     $("#run").disabled = false;
   }
+}
+
+// ---- the Python beside the Rust: the lesson's program in Pyodide --------------------
+
+let pyodideLoading = null; // one load per page; later runs reuse it
+
+async function loadPython() {
+  if (!pyodideLoading) {
+    pyodideLoading = (async () => {
+      const started = performance.now();
+      const ticker = setInterval(() => {
+        $("#python-status").textContent = say("python_loading")(((performance.now() - started) / 1000).toFixed(1));
+      }, 200);
+      try {
+        const { loadPyodide } = await import("/pyodide/pyodide.mjs");
+        const pyodide = await loadPyodide({ indexURL: "/pyodide/" });
+        pyodide.FS.writeFile("/home/pyodide/tour.py", HARNESS);
+        await pyodide.runPythonAsync("import sys; sys.path.insert(0, '/home/pyodide'); import tour");
+        return { pyodide, seconds: ((performance.now() - started) / 1000).toFixed(1) };
+      } finally {
+        clearInterval(ticker);
+      }
+    })();
+    pyodideLoading.catch(() => { pyodideLoading = null; });
+  }
+  return pyodideLoading;
+}
+
+// Runs the idea's lesson.py with the parameters the Rust run reported, against this
+// app, and returns a Run drawn like the Rust one.
+async function runPython(rust) {
+  const lesson = LESSONS[rust.demo];
+  const first = !pyodideLoading;
+  const { pyodide, seconds } = await loadPython();
+  $("#python-status").textContent = say("python_running");
+  const module = `lesson_${rust.demo.replace(/[^a-z0-9]/gi, "_")}`;
+  pyodide.FS.writeFile(`/home/pyodide/${module}.py`, lesson.python);
+  pyodide.globals.set("lesson_module", module);
+  pyodide.globals.set("params_json", JSON.stringify(rust.report.params));
+  pyodide.globals.set("base_url", location.origin);
+  const json = await pyodide.runPythonAsync(`
+import importlib, json, tour
+lesson = importlib.import_module(lesson_module)
+json.dumps(await tour.run(lesson.main, base_url, json.loads(params_json)))
+`);
+  const run = new Run("python", `${rust.demo} (Python)`, rust.query);
+  run.takeReport(JSON.parse(json));
+  $("#python-status").textContent = say("python_done")(run.report.elapsed_ms, first ? seconds : null);
+  return run;
 }
 
 // ---- the instance panel: several requests at once, one lane per instance -----------
@@ -721,6 +791,7 @@ async function start() {
     const [api, lessons] = await Promise.all([getJson("/openapi.json"), getJson("/ui/lessons.json")]);
     DEMOS = demosOf(api, lessons.lessons);
     for (const lesson of lessons.lessons) LESSONS[lesson.idea] = lesson;
+    HARNESS = lessons.harness;
   } catch (error) {
     $("#error").textContent = `The ideas could not be listed: ${error.message}`;
     return;

@@ -25,15 +25,9 @@ async fn ui(request: Request) -> Reply {
 }
 
 fn serve(request: &Request) -> Result<Reply, ApiError> {
-    reply::expect_get(request.method())?;
-    // Spin passes the part of the path after `/ui` in `spin-path-info`.
-    let rest = request
-        .headers()
-        .get("spin-path-info")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("/");
+    let rest = reply::get_path_info(request)?;
     let (content_type, body) = match rest {
-        "" | "/" | "/index.html" => ("text/html; charset=utf-8", INDEX_HTML),
+        "/" | "/index.html" => ("text/html; charset=utf-8", INDEX_HTML),
         "/app.js" => ("text/javascript; charset=utf-8", APP_JS),
         "/style.css" => ("text/css; charset=utf-8", STYLE_CSS),
         "/lessons.json" => ("application/json", LESSONS_JSON),
