@@ -26,7 +26,7 @@ import { ROOT, RUNTIME, ServedApp, sleep } from '../app.mjs';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOT = path.join(ROOT, 'target/ui-screenshot.png');
 const RUN_TIMEOUT_MS = 30_000; // one demo run, from the click to #status done
-const WATCHDOG_MS = 240_000; // the whole test
+const WATCHDOG_MS = 420_000; // the whole test (each idea loads Pyodide once)
 const DEMOS = ['sequential', 'tasks', 'gather', 'wait', 'as-completed', 'timeout', 'cancel',
     'shield', 'future', 'event-loop', 'blocking', 'cpu'];
 
@@ -475,6 +475,9 @@ test('the Python too: the lesson runs in Pyodide, served by the app, on the same
     check(python.map((b) => b.outcome).join(',') === 'pending,error,pending', `Python bars: ${fmt(python)}`);
     const scale = await page.$$eval('svg.timeline', (svgs) => svgs.map((s) => s.getAttribute('data-ms-per-px')));
     check(new Set(scale).size === 1, `one time axis for both runs: ${scale.join(', ')}`);
+    const differences = await page.$$eval('#python-differences li', (items) => items.map((li) => li.textContent));
+    check(differences.length === 1 && differences[0].includes('try_join_all'),
+        `#python-differences should say why the siblings differ: ${JSON.stringify(differences)}`);
     const origin = new URL(base).origin;
     check(requests.some((url) => url === `${origin}/pyodide/pyodide.asm.wasm`), 'Pyodide should come from the app (/pyodide/)');
     const offsite = requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
@@ -489,6 +492,36 @@ test('the Python too: the lesson runs in Pyodide, served by the app, on the same
     await page.locator('input#python-too').uncheck();
     const loaded = /loaded in ([\d.]+) s/.exec(status);
     return `Pyodide loaded in ${loaded ? loaded[1] : '?'} s; first run with loading ${again - started} ms, second ${Date.now() - again} ms`;
+});
+
+test('every idea: its Rust and its Python run drawn on one axis, task for task', async ({ page, base, allowConsole }) => {
+    // Chromium logs an abandoned request (a cancelled call) or an asked-for 500: expected.
+    allowConsole((m) => /\/upstream\?/.test(m.url));
+    const seen = [];
+    // Shorter than the defaults where those take seconds.
+    const quicker = { cpu: { n: '2', work_ms: '100' }, asynctasks: { timeout_ms: '1000' } };
+    await page.goto(`${base}/ui/?idea=sequential`);
+    await page.locator('article#lesson h2').waitFor({ timeout: 5_000 });
+    await page.evaluate(installRecorder);
+    await page.locator('input#python-too').check();
+    for (const idea of [...DEMOS, 'asynctasks']) {
+        // Pyodide stays loaded from one idea to the next: the page is not reloaded.
+        await pickDemo(page, 'a', idea, quicker[idea] || {});
+        const r = await run(page, `${idea} with the Python`);
+        expectDone(r, `${idea} with the Python`);
+        await page.waitForFunction(() => /Python done|failed/.test(document.querySelector('#python-status').textContent), null, { timeout: 90_000 })
+            .catch(async () => { throw new Failure(`${idea}: #python-status reads ${JSON.stringify(await page.locator('#python-status').textContent())}`); });
+        const status = (await page.locator('#python-status').textContent()) || '';
+        check(status.includes('Python done'), `${idea}: ${status}`);
+        const rust = await bars(page, 'a');
+        const python = await bars(page, 'python');
+        check(rust.length > 0 && python.length === rust.length, `${idea}: ${rust.length} Rust rows, ${python.length} Python rows`);
+        const scale = await page.$$eval('svg.timeline', (svgs) => svgs.map((s) => s.getAttribute('data-ms-per-px')));
+        check(scale.length === 2 && scale[0] === scale[1], `${idea}: one axis for both runs: ${scale.join(', ')}`);
+        seen.push(`${idea} ${rust.length}`);
+    }
+    await page.locator('input#python-too').uncheck();
+    return seen.join(', ');
 });
 
 // --- main -------------------------------------------------------------------------

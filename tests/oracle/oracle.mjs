@@ -53,40 +53,17 @@ const SCENARIOS = [
     ['src/service/asynctasks', '/asynctasks?delays=100,300,2000&timeout_ms=500'],
 ];
 
-// What differs on purpose, each with its reason. `applies(rust)` picks the runs;
-// `outcomes` maps a Rust task outcome to the Python one expected instead;
-// `ignore` lists report fields not compared; `labels`/`elapsed` false skip those.
-const DIFFERENCES = [
-    {
-        idea: 'gather',
-        applies: (rust) => rust.outcome === 'error',
-        outcomes: { cancelled: 'pending' },
-        ignore: ['cancelled'],
-        why: "after the first error Rust's try_join_all drops the other calls, which cancels them; asyncio's gather raises the same error but leaves the other tasks running",
-    },
-    {
-        idea: 'blocking',
-        applies: () => true,
-        labels: false,
-        why: 'each task is labelled with its own language\'s call: time.sleep against std::thread::sleep',
-    },
-    {
-        idea: 'cpu',
-        applies: () => true,
-        labels: false,
-        ignore: ['runs', 'iterations', 'task_ms', 'sequential_ms', 'expected_assumes', 'offload_ran'],
-        results: false,
-        elapsed: false,
-        why: 'Rust counts calibrated steps (its first request on an instance also calibrates for 50 ms) and offloads to cpu-worker instances over HTTP; the Python burns work_ms and offloads with run_in_executor, so labels, results and times differ',
-    },
-    {
-        idea: 'cpu',
-        applies: (rust) => rust.params.mode !== 'inline',
-        elapsed: false,
-        warnings: false,
-        why: 'Pyodide has no threads or processes, so run_in_executor cannot take the work elsewhere: it runs inline there, one task after the other, with long polls',
-    },
-];
+// What differs on purpose, each once with its reason, in the file the playground
+// shows them from.
+const DIFFERENCES = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/common/python/differences.json'), 'utf8')).differences;
+
+// Whether `difference` applies to this Rust report (the oracle always runs Pyodide).
+function applies(difference, rust) {
+    return Object.entries(difference.when || {}).every(([field, values]) => {
+        const value = field.startsWith('params.') ? rust.params[field.slice(7)] : rust[field];
+        return values.includes(value);
+    });
+}
 
 // Report fields that are per run by nature: never compared.
 const PER_RUN = new Set(['demo', 'python', 'rust', 'rust_source', 'runtime', 'params', 'elapsed_ms',
@@ -144,8 +121,8 @@ json.dumps(await tour.run(lesson.main, base_url, json.loads(params_json)))
 // Every difference between the two runs that DIFFERENCES does not explain.
 function compare(folder, rust, python) {
     const idea = rust.demo;
-    const rules = DIFFERENCES.filter((d) => d.idea === idea && d.applies(rust));
-    const allowed = (key) => rules.some((d) => d[key] === false);
+    const rules = DIFFERENCES.filter((d) => d.idea === idea && applies(d, rust));
+    const allowed = (key) => rules.some((d) => d.compare && d.compare[key] === false);
     const problems = [];
     if (rust.tasks.length !== python.tasks.length) {
         problems.push(`${rust.tasks.length} Rust tasks, ${python.tasks.length} Python tasks`);
@@ -181,7 +158,7 @@ function compare(folder, rust, python) {
             problems.push(`${key}: Rust ${a}, Python ${b}`);
         }
     }
-    if (!allowed('warnings')) {
+    if (!allowed('held')) {
         // The tasks that held the thread: blocking code, CPU steps. A poll of a few
         // ms over the 10 ms lint can happen on either side (a garbage collection, a
         // cold instance); one of HELD_MS or more is the code's doing.

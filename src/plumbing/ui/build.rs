@@ -1,6 +1,8 @@
 //! Gathers the lessons into `lessons.json`, which the page reads: for every
 //! component folder that holds a `lesson.py`, its route, its explanation in English
 //! and in Chinese (`lesson.en.md`, `lesson.zh.md`) and the complete asyncio program.
+//! With them, the Python harness every program imports and the list of deliberate
+//! differences between the programs and the components (shown under a Python run).
 //! The folders come from the catalogue, in reading order (the tour, in the seed's
 //! order, then the original service), so adding a lesson means adding its files.
 
@@ -52,7 +54,14 @@ fn main() {
         }));
     }
     let harness = repo.join("src/common/python/tour.py");
-    let document = json!({ "lessons": lessons, "harness": read(&harness) });
+    let differences: Value =
+        serde_json::from_str(&read(&repo.join("src/common/python/differences.json")))
+            .expect("src/common/python/differences.json is JSON");
+    let document = json!({
+        "lessons": lessons,
+        "harness": read(&harness),
+        "differences": differences["differences"],
+    });
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("lessons.json");
     std::fs::write(out, document.to_string()).expect("writing lessons.json");
 }

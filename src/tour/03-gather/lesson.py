@@ -5,10 +5,8 @@ asyncio: `gather` wraps each coroutine in a task and waits for all of them. With
 it, the first failure is raised at once. Rust: `join_all` / `try_join_all` in
 src/tour/03-gather/src/lib.rs.
 
-Differences from the Rust:
-- Without return_exceptions, gather raises the first error but leaves the other
-  tasks running (still pending when main goes on); `try_join_all` drops them,
-  which cancels them, so the Rust report lists them as cancelled.
+Where it differs from the Rust on purpose, and why: src/common/python/differences.json
+(the playground lists those under a Python run).
 
 Run: PYTHONPATH=src/common/python python src/tour/03-gather/lesson.py http://127.0.0.1:3000 delays=900,500,50 fail=1
 """

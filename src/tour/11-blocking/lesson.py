@@ -8,9 +8,8 @@ src/tour/11-blocking/src/lib.rs. Under Pyodide `time.sleep` blocks the JavaScrip
 thread the same way. asyncio's debug mode flags such steps too ("Executing <Task
 ...> took 0.200 seconds", over `loop.slow_callback_duration`).
 
-Differences from the Rust:
-- Each task's label names the call this program makes (`time.sleep(0.2)`,
-  `await asyncio.sleep(0.2)`) where the Rust names its own; ids and order match.
+Where it differs from the Rust on purpose, and why: src/common/python/differences.json
+(the playground lists those under a Python run).
 
 Run: PYTHONPATH=src/common/python python src/tour/11-blocking/lesson.py http://127.0.0.1:3000 n=3 delay_ms=200 mode=both
 """

@@ -8,11 +8,8 @@ Rust: `inline` tasks share the instance's one thread; `offload` sends each piece
 Pyodide has no threads or processes: its loop's run_in_executor calls the work at
 once on the loop's own thread, so there the offload run is as slow as inline.
 
-Differences from the Rust:
-- The Rust offloads over HTTP to cpu-worker instances; Python to its own worker
-  processes: the offload tasks' labels and results name processes instead.
-- The Rust counts calibrated steps (`iterations`); Python spins for `work_ms` of
-  CPU time (250 when not given): either way a piece is the same amount of work.
+Where it differs from the Rust on purpose, and why: src/common/python/differences.json
+(the playground lists those under a Python run).
 
 Run: PYTHONPATH=src/common/python python src/tour/12-cpu/lesson.py http://127.0.0.1:3000 n=2 work_ms=200 mode=both
 """

@@ -8,6 +8,7 @@
 let DEMOS = {}; // idea -> { summary, params } from /openapi.json, in reading order
 let LESSONS = {}; // idea -> { title, text, python, folder, route } from /ui/lessons.json
 let HARNESS = ""; // src/common/python/tour.py, which every lesson.py imports
+let DIFFERENCES = []; // src/common/python/differences.json: where Python and Rust differ on purpose
 let IDEAS = []; // the ideas, in the tour's order
 
 const LANGUAGE_KEY = "spin-async-demo.language";
@@ -30,7 +31,7 @@ const WORDS = {
     python_too: "Run the Python too: the lesson's asyncio program, in Pyodide (CPython in WebAssembly, served by this app; about 13 MB the first time)",
     python_loading: (s) => `Loading Python (Pyodide) from this app… ${s} s`,
     python_running: "Running the Python…",
-    python_done: (ms, loaded) => `Python done: ${ms} ms on the same axis, drawn under the Rust${loaded ? `; Pyodide loaded in ${loaded} s` : ""}. Where the two differ on purpose, the program's docstring says why.`,
+    python_done: (ms, loaded) => `Python done: ${ms} ms on the same axis, drawn under the Rust${loaded ? `; Pyodide loaded in ${loaded} s` : ""}.`,
     python_failed: (why) => `The Python run failed: ${why}`,
     requests: "requests", blocking_requests: "of which blocking", fire: "Fire them together",
     block_ms: "blocking requests block (ms)", sleep_ms: "async requests sleep (ms)",
@@ -61,7 +62,7 @@ const WORDS = {
     python_too: "同时运行 Python：这一课的 asyncio 程序，在 Pyodide 中运行（编译成 WebAssembly 的 CPython，由本应用提供；首次约 13 MB）",
     python_loading: (s) => `正在从本应用加载 Python（Pyodide）… ${s} 秒`,
     python_running: "正在运行 Python…",
-    python_done: (ms, loaded) => `Python 完成：${ms} ms，画在 Rust 下方的同一时间轴上${loaded ? `；Pyodide 加载用了 ${loaded} 秒` : ""}。两者有意不同的地方，程序开头的文档字符串里写明了原因。`,
+    python_done: (ms, loaded) => `Python 完成：${ms} ms，画在 Rust 下方的同一时间轴上${loaded ? `；Pyodide 加载用了 ${loaded} 秒` : ""}。`,
     python_failed: (why) => `Python 运行失败：${why}`,
     requests: "请求数", blocking_requests: "其中阻塞的", fire: "同时发出",
     block_ms: "阻塞请求阻塞多久（ms）", sleep_ms: "异步请求睡多久（ms）",
@@ -516,8 +517,8 @@ function render(runs) {
 
 function clearRun() {
   lastRuns = null;
-  for (const id of ["#result", "#warnings", "#tasks", "#tree", "#events"]) $(id).replaceChildren();
-  for (const id of ["#note", "#instance", "#rust-source", "#error"]) $(id).textContent = "";
+  for (const id of ["#result", "#warnings", "#tasks", "#tree", "#events", "#python-differences"]) $(id).replaceChildren();
+  for (const id of ["#note", "#instance", "#rust-source", "#error", "#python-status"]) $(id).textContent = "";
   const rust = $("#rust");
   delete rust.dataset.filled;
   rust.textContent = say("rust_placeholder");
@@ -694,6 +695,11 @@ json.dumps(await tour.run(lesson.main, base_url, json.loads(params_json)))
   const run = new Run("python", `${rust.demo} (Python)`, rust.query);
   run.takeReport(JSON.parse(json));
   $("#python-status").textContent = say("python_done")(run.report.elapsed_ms, first ? seconds : null);
+  // Where this run differs from the Rust on purpose, and why.
+  const applying = DIFFERENCES.filter((difference) => difference.idea === rust.demo
+    && Object.entries(difference.when || {}).every(([field, values]) => values.includes(
+      field.startsWith("params.") ? rust.report.params[field.slice(7)] : rust.report[field])));
+  $("#python-differences").replaceChildren(...applying.map((difference) => element("li", difference.why)));
   return run;
 }
 
@@ -792,6 +798,7 @@ async function start() {
     DEMOS = demosOf(api, lessons.lessons);
     for (const lesson of lessons.lessons) LESSONS[lesson.idea] = lesson;
     HARNESS = lessons.harness;
+    DIFFERENCES = lessons.differences;
   } catch (error) {
     $("#error").textContent = `The ideas could not be listed: ${error.message}`;
     return;
