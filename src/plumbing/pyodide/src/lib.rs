@@ -41,9 +41,5 @@ fn serve(request: &Request) -> Result<Reply, ApiError> {
                     "Pyodide {VERSION} has no file /pyodide/{name} here; /pyodide/ lists them"
                 ))
             })?;
-    Ok(reply::with_body(
-        StatusCode::OK,
-        content_type,
-        bytes.to_vec(),
-    ))
+    Ok(reply::with_body(StatusCode::OK, content_type, *bytes))
 }

@@ -40,6 +40,6 @@ fn serve(request: &Request) -> Result<Reply, ApiError> {
     Ok(reply::with_body(
         StatusCode::OK,
         content_type,
-        body.as_bytes().to_vec(),
+        body.as_bytes(),
     ))
 }
