@@ -37,6 +37,7 @@ const SCENARIOS = [
     ['src/tour/04-wait', '/demo/wait?delays=60,20&return_when=all_completed'],
     ['src/tour/05-as-completed', '/demo/as-completed?delays=300,60,150'],
     ['src/tour/05-as-completed', '/demo/as-completed?delays=300,60,150&timeout_ms=200'],
+    ['src/tour/05-as-completed', '/demo/as-completed?delays=300,60,150&fail=2'],
     ['src/tour/06-timeout', '/demo/timeout?delay_ms=600&timeout_ms=150'],
     ['src/tour/06-timeout', '/demo/timeout?delay_ms=50&timeout_ms=300'],
     ['src/tour/07-cancel', '/demo/cancel?work_ms=200&delay_ms=400&cancel_after_ms=50'],

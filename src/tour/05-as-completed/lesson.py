@@ -15,8 +15,10 @@ import tour
 
 async def main(trace, params):
     delays = tour.ints(params["delays"])
+    fail = set(tour.ints(params.get("fail")))
     timeout_ms = params.get("timeout_ms")
-    tasks = [asyncio.create_task(trace.upstream(delay)) for delay in delays]
+    calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    tasks = [asyncio.create_task(call) for call in calls]
     # region: idea
     timed_out = False
     try:
