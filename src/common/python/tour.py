@@ -135,6 +135,12 @@ class Trace:
 
     # -- the upstream call every concurrency lesson makes ----------------------
 
+    def calls(self, params):
+        """One traced call per delay in `params["delays"]`, the ids in `params["fail"]`
+        failing: the Rust `CallPlan::declare`."""
+        failing = set(ints(params.get("fail")))
+        return [self.upstream(delay, fails=i in failing) for i, delay in enumerate(ints(params["delays"]))]
+
     def upstream(self, delay_ms, fails=False):
         """Declares a task that GETs `/upstream?delay_ms=...` (status 500 when it
         `fails`) and returns the coroutine that runs it."""
@@ -186,9 +192,10 @@ class Trace:
             f"in one poll (over {LONG_POLL_MS:.0f} ms)"
             for t in tasks if t["longest_poll_ms"] > LONG_POLL_MS
         ]
+        # A copy: tasks left running (gather's siblings) must not add to it later.
         return {"demo": demo, "runtime": "python " + sys.version.split()[0],
                 "params": params, "elapsed_ms": now, "expected_ms": expected_ms,
-                "tasks": tasks, "events": self.events, "warnings": warnings,
+                "tasks": tasks, "events": list(self.events), "warnings": warnings,
                 "long_poll_ms": LONG_POLL_MS, **extra}
 
 
@@ -228,9 +235,6 @@ class _Measured:
                 send, error = (yield yielded), None
             except BaseException as thrown:  # a cancel, delivered at this await
                 send, error = None, thrown
-
-    def close(self):
-        self._coro.close()
 
 
 async def fetch_json(trace, url):

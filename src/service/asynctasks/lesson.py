@@ -17,9 +17,8 @@ import tour
 
 async def main(trace, params):
     delays = tour.ints(params["delays"])
-    fail = set(tour.ints(params.get("fail")))
     timeout_ms = params["timeout_ms"]
-    calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    calls = trace.calls(params)
     # region: idea
     tasks = [asyncio.create_task(call) for call in calls]
     done, pending = await asyncio.wait(tasks, timeout=timeout_ms / 1000)

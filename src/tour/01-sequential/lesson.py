@@ -14,8 +14,7 @@ import tour
 
 async def main(trace, params):
     delays = tour.ints(params["delays"])
-    fail = set(tour.ints(params.get("fail")))
-    calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    calls = trace.calls(params)
     # region: idea
     for call in calls:
         try:

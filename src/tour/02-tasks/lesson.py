@@ -15,7 +15,7 @@ import tour
 
 async def main(trace, params):
     delays = tour.ints(params["delays"])
-    calls = [trace.upstream(delay) for delay in delays]
+    calls = trace.calls(params)
     # region: idea
     tasks = []
     for id, call in enumerate(calls):

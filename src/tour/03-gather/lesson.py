@@ -23,7 +23,7 @@ def summary(result):
 async def main(trace, params):
     delays = tour.ints(params["delays"])
     fail = set(tour.ints(params.get("fail")))
-    calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    calls = trace.calls(params)
     # region: idea
     if params.get("return_exceptions"):
         results = await asyncio.gather(*calls, return_exceptions=True)  # failures in place

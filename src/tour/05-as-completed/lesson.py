@@ -15,9 +15,8 @@ import tour
 
 async def main(trace, params):
     delays = tour.ints(params["delays"])
-    fail = set(tour.ints(params.get("fail")))
     timeout_ms = params.get("timeout_ms")
-    calls = [trace.upstream(delay, fails=i in fail) for i, delay in enumerate(delays)]
+    calls = trace.calls(params)
     tasks = [asyncio.create_task(call) for call in calls]
     # region: idea
     timed_out = False
