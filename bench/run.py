@@ -169,6 +169,167 @@ def measuring_share(server, overhead_ns):
     return polls, cost_ms, cost_ms / body["elapsed_ms"]
 
 
+# The bare fan-out (tests/fixtures/bare-fanout): the same n upstream calls as
+# /demo/gather?n=N&delay_ms=D, sent, read and parsed with a plain join_all and
+# nothing recorded. Served beside the app from one manifest, in interleaved rounds,
+# it prices what the app adds: tasks, trace, polls measured, the report.
+BARE_ROUTE = "/bench/bare-fanout"
+BARE_N = 1000
+BARE_DELAYS = [0, 200]
+BARE_ROUNDS = 6
+BENCH_MANIFEST = ROOT / "target" / "bench" / "spin.toml"
+
+
+def bench_manifest():
+    """spin.toml plus the bare fan-out fixture, written to target/bench/spin.toml.
+    Every `source` is made absolute, so Spin and devhost (which both resolve a
+    relative source against the manifest's directory) find the app's .wasm files
+    from there; spin.toml itself stays as users ship it."""
+    def absolute(match):
+        path = Path(match.group(2))
+        return match.group(1) + json.dumps(str(path if path.is_absolute() else ROOT / path))
+
+    text = re.sub(r'^(source\s*=\s*)"([^"]+)"', absolute, (ROOT / "spin.toml").read_text(), flags=re.M)
+    text += f"""
+# --- bench only (bench/run.py): the bare fan-out fixture beside /demo/gather --------
+
+[[trigger.http]]
+route = "{BARE_ROUTE}"
+component = "bare-fanout"
+
+[component.bare-fanout]
+source = {json.dumps(str(WASM_DIR / "bare_fanout.wasm"))}
+description = "make bench only: n upstream calls with a plain join_all, nothing recorded."
+allowed_outbound_hosts = ["http://upstream.spin.internal"]
+"""
+    BENCH_MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    BENCH_MANIFEST.write_text(text)
+    return BENCH_MANIFEST
+
+
+def bench_servers():
+    """The bench manifest on devhost and, when SPIN_BIN is set, on Spin."""
+    manifest = str(bench_manifest())
+    ready = f"{BARE_ROUTE}?n=1&delay_ms=0"
+    servers = []
+    try:
+        port = free_port()
+        servers.append(Server("devhost", [
+            str(DEVHOST), "--from", manifest, "--listen", f"127.0.0.1:{port}", "--quiet",
+            "--cache-dir", str(ROOT / "target" / "devhost-cache"),
+        ], port, ready=ready))
+        if os.environ.get("SPIN_BIN"):
+            port = free_port()
+            servers.append(Server("spin", [
+                os.environ["SPIN_BIN"], "up", "--from", manifest, "--listen", f"127.0.0.1:{port}",
+                "--quiet", "--state-dir", tempfile.mkdtemp(prefix="spin-bench-"),
+            ], port, ready=ready))
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
+
+
+def timed_get(url):
+    """(wall time in ms of the whole request, as this client saw it; the JSON body)."""
+    started = time.monotonic()
+    body = get(url, timeout=120)
+    wall = (time.monotonic() - started) * 1000
+    return wall, json.loads(body)
+
+
+def bare_fanout(peer):
+    """Interleaved rounds, on each runtime serving the bench manifest, of the bare
+    fixture and /demo/gather with the same n and delay (their order swapped every
+    round), and the peer's gather beside them. Returns the runtimes' names and
+    {(name, kind, delay): {"wall": ms, "elapsed": ms, "after": ms}}, each the median
+    over BARE_ROUNDS of the request's wall time, the reply's own elapsed_ms, and the
+    difference (what the request costs after the fan-out: for the app, building and
+    sending its report)."""
+    servers = bench_servers()
+    samples = {}
+    try:
+        def one(base, name, kind, delay):
+            path = BARE_ROUTE if kind == "bare" else "/demo/gather"
+            wall, body = timed_get(f"{base}{path}?n={BARE_N}&delay_ms={delay}")
+            if kind == "bare" and body["ok"] != BARE_N:
+                raise RuntimeError(f"{name}: the bare fan-out had {body['ok']} of {BARE_N} calls ok")
+            if body.get("outcome", "ok") != "ok":
+                raise RuntimeError(f"{name}: /demo/gather answered outcome {body['outcome']!r}")
+            samples.setdefault((name, kind, delay), []).append((wall, body["elapsed_ms"]))
+
+        for delay in BARE_DELAYS:  # warm-up: instances, compiled code, pools
+            for server in servers:
+                for kind in ("bare", "app"):
+                    timed_get(f"{server.base}{BARE_ROUTE if kind == 'bare' else '/demo/gather'}"
+                              f"?n={BARE_N}&delay_ms={delay}")
+            timed_get(f"{peer.base}/demo/gather?n={BARE_N}&delay_ms={delay}")
+        samples.clear()
+        for round_number in range(BARE_ROUNDS):
+            kinds = ("bare", "app") if round_number % 2 == 0 else ("app", "bare")
+            for delay in BARE_DELAYS:
+                for server in servers:
+                    for kind in kinds:
+                        one(server.base, server.name, kind, delay)
+                one(peer.base, peer.name, "app", delay)
+    finally:
+        for server in servers:
+            server.stop()
+    medians = {
+        key: {
+            "wall": statistics.median(wall for wall, _ in runs),
+            "elapsed": statistics.median(elapsed for _, elapsed in runs),
+            "after": statistics.median(wall - elapsed for wall, elapsed in runs),
+        }
+        for key, runs in samples.items()
+    }
+    return [server.name for server in servers], medians
+
+
+def bare_fanout_lines(names, medians, peer_name):
+    """The bare fan-out table for results.md: one column per runtime and delay."""
+    columns = [(name, delay) for name in [*names, peer_name] for delay in BARE_DELAYS]
+
+    def row(label, cell):
+        values = []
+        for name, delay in columns:
+            app, bare = medians.get((name, "app", delay)), medians.get((name, "bare", delay))
+            value = cell(app, bare) if app and (bare or name == peer_name) else None
+            values.append("-" if value is None else value)
+        return f"| {label} | " + " | ".join(values) + " |"
+
+    both = lambda f: (lambda app, bare: f(app, bare) if bare else None)
+    per_call_us = lambda a, b: f"{(a - b) / BARE_N * 1000:+.1f}"
+    return [
+        f"What /demo/gather adds to a plain fan-out: the bare fixture ({BARE_ROUTE}) sends, reads and parses "
+        f"the same {BARE_N} upstream calls with join_all and records nothing; both run from one manifest, "
+        "interleaved. The app's extra cost per call is (app - bare) / n; elapsed_ms is each reply's own "
+        "time for its fan-out, wall time the client's for the whole request, and wall time - elapsed_ms "
+        "what follows the fan-out (for /demo/gather: building the report and sending it). "
+        "aiohttp has no bare fixture: its gather is shown beside.",
+        "",
+        f"| bare fan-out beside /demo/gather, n={BARE_N}, median of {BARE_ROUNDS} interleaved rounds "
+        f"(bare: {BARE_ROUTE}, tests/fixtures/bare-fanout) | "
+        + " | ".join(f"{name} {delay} ms" for name, delay in columns) + " |",
+        "|---|" + "---|" * len(columns),
+        row("bare fan-out: its elapsed_ms", both(lambda app, bare: f"{bare['elapsed']:.1f}")),
+        row("/demo/gather (aiohttp: its gather): its elapsed_ms", lambda app, bare: f"{app['elapsed']:.1f}"),
+        row("fan-out, app / bare (elapsed_ms)", both(lambda app, bare: f"{app['elapsed'] / bare['elapsed']:.2f}")),
+        row("fan-out, the app's extra cost per call (us): (app - bare) / n, elapsed_ms",
+            both(lambda app, bare: per_call_us(app["elapsed"], bare["elapsed"]))),
+        row("bare fan-out: request wall time (ms)", both(lambda app, bare: f"{bare['wall']:.1f}")),
+        row("/demo/gather (aiohttp: its gather): request wall time (ms)", lambda app, bare: f"{app['wall']:.1f}"),
+        row("whole request, app / bare (wall time)", both(lambda app, bare: f"{app['wall'] / bare['wall']:.2f}")),
+        row("whole request, the app's extra cost per call (us): (app - bare) / n, wall time",
+            both(lambda app, bare: per_call_us(app["wall"], bare["wall"]))),
+        row("/demo/gather (aiohttp: its gather): building and sending the report (ms): wall time - elapsed_ms",
+            lambda app, bare: f"{app['after']:.1f}"),
+        row("bare fan-out: the same for its small reply (ms): wall time - elapsed_ms",
+            both(lambda app, bare: f"{bare['after']:.1f}")),
+    ]
+
+
 def devhost_first_answer(cache_dir):
     """Seconds from starting devhost to its first answer, without or with the cache."""
     port = free_port()
@@ -243,6 +404,7 @@ def main():
         rows.append((f"{BURST} concurrent /hello?delay_ms=1000: wall time (ms)",
                      {k: f"{v:.0f}" for k, v in walls.items()},
                      {s.name: f"{walls[s.name] / walls['aiohttp']:.2f}" for s in ours}))
+        bare_names, bare = bare_fanout(peer)
     finally:
         for server in servers:
             server.stop()
@@ -280,6 +442,8 @@ def main():
         "| /demo/gather?delays=300,200,100: polls measured | " + " | ".join(f"{shares[s.name][0]}" for s in ours) + " |",
         "| their measuring cost (ms), share of elapsed | "
         + " | ".join(f"{shares[s.name][1]:.3f}, {shares[s.name][2] * 100:.3f}%" for s in ours) + " |",
+        "",
+        *bare_fanout_lines(bare_names, bare, peer.name),
         "",
         "| devhost start to first answer | seconds |",
         "|---|---|",

@@ -23,6 +23,12 @@ impl Timeline {
         self.start.elapsed()
     }
 
+    /// Milliseconds since the start, not rounded: for timing polls, which are
+    /// rounded only when reported.
+    pub fn exact_ms(&self) -> f64 {
+        self.elapsed().as_secs_f64() * 1000.0
+    }
+
     /// Milliseconds since the start, rounded to 0.1 ms so JSON stays readable.
     pub fn now_ms(&self) -> f64 {
         millis(self.elapsed())

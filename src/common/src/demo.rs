@@ -1,13 +1,13 @@
 //! What the asyncio-tour demos share: their parameters (delays, failing tasks,
-//! transport), an upstream call that records itself on the trace, and the report
-//! every demo answers: the JSON contract of the README's "The asyncio tour".
+//! transport), the upstream calls they make, and the report every demo answers:
+//! the JSON contract of the README's "The asyncio tour".
 
 use crate::instance::InstanceInfo;
 use crate::lesson::{Region, SourceRef};
 use crate::query::Query;
 use crate::reply::{ApiError, Reply};
-use crate::trace::{Awaits, Event, Outcome, TaskRecord, Trace, TreeNode};
-use crate::upstream::{Transport, UpstreamCall, UpstreamError, UpstreamReply};
+use crate::trace::{Event, TaskRecord, Trace, TreeNode};
+use crate::upstream::{Fetch, Transport, UpstreamCall};
 use basics::route::{Calls, IntList, shared};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -205,10 +205,15 @@ impl CallPlan {
         })
     }
 
-    /// Declares one traced call per delay on `trace`.
-    pub fn declare(&self, trace: &Trace) -> Vec<TracedCall> {
+    /// One upstream call per delay, not yet sent (futures do nothing until
+    /// awaited); call `i` answers 500 when `fail=` names it, and is labelled `i`.
+    pub fn calls(&self) -> Vec<Fetch> {
         let failing = self.failing.as_deref().unwrap_or(&[]);
-        TracedCall::declare_all(trace, &self.delays, failing, self.transport)
+        self.delays
+            .iter()
+            .enumerate()
+            .map(|(i, &delay)| call(delay, failing.contains(&i), i, self.transport))
+            .collect()
     }
 
     /// The longest delay: what calls that all overlap take.
@@ -238,6 +243,35 @@ impl CallPlan {
     }
 }
 
+/// The call a lesson makes: `/upstream` sleeps `delay_ms` and answers 500 when
+/// `fails`; `id` is echoed back.
+pub fn call(delay_ms: u64, fails: bool, id: usize, transport: Transport) -> Fetch {
+    let mut call = UpstreamCall::sleeping(delay_ms);
+    call.status = fails.then_some(FAILING_STATUS);
+    call.id = Some(id.to_string());
+    call.send(transport)
+}
+
+/// How a run's elapsed time compares with its calls' delays, in numbers: whether
+/// they overlapped (about the longest) or ran end to end (about the sum).
+pub fn overlap_sentence(elapsed_ms: f64, delays: &[u64]) -> String {
+    let longest = delays.iter().copied().max().unwrap_or(0) as f64;
+    let sum = delays.iter().sum::<u64>() as f64;
+    let shape = if delays.len() < 2 || sum == longest {
+        "took"
+    } else if elapsed_ms >= 0.9 * sum {
+        "ran end to end:"
+    } else if elapsed_ms < 0.5 * (longest + sum) {
+        "overlapped:"
+    } else {
+        "partly overlapped:"
+    };
+    format!(
+        "{} call(s) {shape} {elapsed_ms} ms, against a longest delay of {longest} ms and a sum of {sum} ms.",
+        delays.len()
+    )
+}
+
 /// What a demo bounded by `timeout_ms` should take: `ms`, or the timeout if sooner.
 pub fn within_timeout(ms: u64, timeout_ms: Option<u64>) -> f64 {
     timeout_ms.map_or(ms, |timeout| timeout.min(ms)) as f64
@@ -247,109 +281,6 @@ pub fn within_timeout(ms: u64, timeout_ms: Option<u64>) -> f64 {
 pub fn transport(query: &mut Query) -> Result<Transport, ApiError> {
     let name = query.choice(&shared::TRANSPORT)?;
     Ok(Transport::from_name(name).expect("TRANSPORT's options are Transport's names"))
-}
-
-/// One task's call to `/upstream`, declared on a trace.
-#[derive(Clone, Debug)]
-pub struct TracedCall {
-    pub task: usize,
-    pub call: UpstreamCall,
-    pub transport: Transport,
-    pub trace: Trace,
-}
-
-impl TracedCall {
-    /// Declares task `delays.len()`-th on `trace`: it sleeps `delay_ms` upstream and
-    /// answers 500 when `fails`.
-    pub fn declare(trace: &Trace, delay_ms: u64, fails: bool, transport: Transport) -> Self {
-        let mut call = UpstreamCall::sleeping(delay_ms);
-        call.status = fails.then_some(FAILING_STATUS);
-        let request = format!("GET {}", call.path_and_query());
-        let task = trace.add_task(request.clone());
-        trace.awaits(task, Awaits::Http { request });
-        call.id = Some(task.to_string());
-        Self {
-            task,
-            call,
-            transport,
-            trace: trace.clone(),
-        }
-    }
-
-    /// One call per delay, task ids in argument order.
-    pub fn declare_all(
-        trace: &Trace,
-        delays: &[u64],
-        failing: &[usize],
-        transport: Transport,
-    ) -> Vec<Self> {
-        let first_id = trace.tasks().len();
-        delays
-            .iter()
-            .enumerate()
-            .map(|(i, &delay)| {
-                Self::declare(trace, delay, failing.contains(&(first_id + i)), transport)
-            })
-            .collect()
-    }
-
-    /// Sends the call, recording its start, its outcome and its polls. If this
-    /// future is dropped before the answer (a timeout, a cancel, a sibling's
-    /// failure), the outbound request is dropped with it and the task is recorded
-    /// as cancelled: in Rust, dropping a future is how it is cancelled.
-    pub fn run(self) -> impl Future<Output = Result<UpstreamReply, UpstreamError>> {
-        let trace = self.trace.clone();
-        let task = self.task;
-        trace.measure(task, self.send_and_record())
-    }
-
-    async fn send_and_record(self) -> Result<UpstreamReply, UpstreamError> {
-        self.trace.started(self.task);
-        let mut guard = CancelOnDrop {
-            trace: &self.trace,
-            task: self.task,
-            armed: true,
-        };
-        let answer = self.call.send(self.transport).await;
-        guard.armed = false;
-        match &answer {
-            Ok(reply) => self
-                .trace
-                .finished(self.task, Outcome::Ok, Ok(reply_summary(reply))),
-            Err(error) => self
-                .trace
-                .finished(self.task, Outcome::Error, Err(error.to_string())),
-        }
-        answer
-    }
-}
-
-struct CancelOnDrop<'a> {
-    trace: &'a Trace,
-    task: usize,
-    armed: bool,
-}
-
-impl Drop for CancelOnDrop<'_> {
-    fn drop(&mut self) {
-        if self.armed {
-            self.trace.finished(
-                self.task,
-                Outcome::Cancelled,
-                Err("cancelled before the upstream answered; the request was dropped".into()),
-            );
-        }
-    }
-}
-
-/// What a task's result shows of an upstream reply.
-pub fn reply_summary(reply: &UpstreamReply) -> Value {
-    json!({
-        "delay_ms": reply.delay_ms,
-        "slept_ms": reply.slept_ms,
-        "status": reply.status,
-        "upstream_instance": reply.instance.id,
-    })
 }
 
 #[cfg(test)]
@@ -431,8 +362,7 @@ mod tests {
             json!({ "delays": [5, 7], "transport": "chaining" })
         );
         assert_eq!(plain.first_failure_ms(), None);
-        let trace = Trace::start();
-        assert_eq!(plain.declare(&trace).len(), 2);
+        assert_eq!(plain.calls().len(), 2);
         assert!(
             CallPlan::parse(&mut parse("fail=1"), &calls(&[5], false)).is_ok(),
             "fail= is left for finish() to reject"
@@ -447,21 +377,6 @@ mod tests {
         assert!(failing(&mut parse(""), 3).unwrap().is_empty());
         let error = failing(&mut parse("fail=3"), 3).unwrap_err();
         assert!(error.message.contains("0 to 2"), "{}", error.message);
-    }
-
-    #[test]
-    fn declared_calls_carry_their_task_id_and_failure() {
-        let trace = Trace::start();
-        let calls = TracedCall::declare_all(&trace, &[100, 200], &[1], Transport::SelfRequest);
-        assert_eq!(calls[1].task, 1);
-        assert_eq!(calls[1].call.status, Some(500));
-        assert_eq!(calls[0].call.status, None);
-        assert_eq!(
-            trace.task(0).label,
-            "GET /upstream?delay_ms=100",
-            "the label is the request as the user would type it"
-        );
-        assert_eq!(calls[0].call.id.as_deref(), Some("0"));
     }
 
     #[test]

@@ -11,12 +11,14 @@
 //!   [`lines`]: splitting an uploaded body into lines.
 //! - [`upstream`]: the client every concurrency demo uses to call the app's own
 //!   `/upstream` through the host's outbound HTTP.
-//! - [`trace`]: one request's timeline of tasks and events, and [`polls`]: how long
-//!   each task held the thread (its polls, busy against waiting, long polls);
-//!   [`demo`]: the tour's
-//!   parameters (`CallPlan`), the traced upstream call and the report every demo
-//!   answers; [`task`]: tasks with handles (`asyncio.Task`: spawn, cancel) and the
-//!   timeout race, which the SDK lacks and several lessons use.
+//! - [`task`]: the asyncio primitives the lessons call and the SDK lacks: tasks
+//!   with handles (`create_task`, `cancel`), `sleep` that always yields,
+//!   `yield_now`, the timeout race (`wait_for`), a set-once future.
+//! - [`recorder`]: how those primitives and the upstream call record themselves
+//!   (the task being polled now, its parent, what it awaits) into [`trace`], one
+//!   request's timeline of tasks and events; [`polls`]: how long each task held
+//!   the thread (busy against waiting, long polls); [`demo`]: the tour's
+//!   parameters (`CallPlan`) and the report every demo answers.
 //! - [`lesson`]: the `region!` macro, which embeds the marked region of a lesson's
 //!   own source that its report answers as `rust`.
 //!
@@ -29,13 +31,14 @@ pub mod lesson;
 pub mod lines;
 pub mod ndjson;
 pub mod polls;
+pub mod recorder;
 pub mod reply;
 pub mod task;
 pub mod trace;
 pub mod upstream;
 
 pub use basics::{ApiError, Query, Timeline};
-pub use demo::{CallPlan, DemoInfo, Report, TracedCall};
+pub use demo::{CallPlan, DemoInfo, Report};
 pub use lesson::Region;
 pub use reply::Reply;
 pub use trace::{Awaits, Outcome, Trace};

@@ -3,25 +3,23 @@
 //! asyncio: the event loop runs one task's step at a time, from one `await` to the
 //! next; a step that takes long (a blocking call, CPU work) holds the loop, and
 //! asyncio's debug mode warns about it ("Executing <Task> took 0.2 seconds").
-//! Rust: a step is one call of `Future::poll`. [`Measured`] wraps a task's future
-//! and times each poll on the request's clock, as tokio-console does: how many
+//! Rust: a step is one call of `Future::poll`. The recorder's task and call
+//! wrappers (`crate::recorder`) time each poll on the request's clock, as
+//! tokio-console does: how many
 //! polls, the time inside them (busy) against the time between them (waiting), the
 //! longest one, and the busy segments themselves, so a timeline can draw a task
 //! running (solid) over waiting (faint).
 
-use crate::clock::Timeline;
 use serde::Serialize;
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Context, Poll};
 
 /// Polls closer than this are drawn as one busy segment: a task that polls
 /// several times in a row without waiting for anything is running all along.
 pub const MERGE_GAP_MS: f64 = 0.5;
 /// At most this many segments per task; later ones are merged into the last.
 pub const MAX_SEGMENTS: usize = 64;
+/// At most this many polls of a request are logged one by one, in the order
+/// they started (`Trace::poll_log`).
+pub const MAX_POLLS_LOGGED: usize = 8192;
 /// A poll longer than this is a long poll: the task held the thread, and nothing
 /// else on the instance ran meanwhile. (asyncio's debug mode warns about steps over
 /// `loop.slow_callback_duration`, 100 ms by default; 10 ms already stalls a server.)
@@ -36,7 +34,8 @@ pub struct PollStats {
     pub longest_poll_ms: f64,
     /// `[from_ms, to_ms]` on the request's clock, merged and capped.
     pub busy: Vec<[f64; 2]>,
-    /// How many [`Measured`] wrappers of this task are inside a poll now: only the
+
+    /// How many measured polls of this task are under way now: only the
     /// outermost one counts, so a measured call inside a measured task is not
     /// counted twice.
     #[serde(skip)]
@@ -57,6 +56,21 @@ impl PollStats {
         }
     }
 
+    /// Starts a measured poll; true when it is the outermost one of this task
+    /// (a call that is its task's body polls inside the task's own measurement).
+    pub fn enter(&mut self) -> bool {
+        self.depth += 1;
+        self.depth == 1
+    }
+
+    /// Ends the poll [`Self::enter`] started, counting it when it was the outermost.
+    pub fn leave(&mut self, outermost: bool, from_ms: f64, to_ms: f64) {
+        self.depth -= 1;
+        if outermost {
+            self.record(from_ms, to_ms);
+        }
+    }
+
     /// The same, with times rounded for the report.
     pub fn rounded(&self) -> Self {
         let round = crate::clock::round_ms;
@@ -71,44 +85,6 @@ impl PollStats {
                 .collect(),
             depth: 0,
         }
-    }
-}
-
-/// A future whose polls are timed into shared [`PollStats`].
-pub struct Measured<F> {
-    inner: Pin<Box<F>>,
-    timeline: Timeline,
-    stats: Rc<RefCell<PollStats>>,
-}
-
-impl<F: Future> Measured<F> {
-    pub fn new(inner: F, timeline: Timeline, stats: Rc<RefCell<PollStats>>) -> Self {
-        Self {
-            inner: Box::pin(inner),
-            timeline,
-            stats,
-        }
-    }
-}
-
-impl<F: Future> Future for Measured<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let outermost = {
-            let mut stats = self.stats.borrow_mut();
-            stats.depth += 1;
-            stats.depth == 1
-        };
-        let from = self.timeline.now_ms();
-        let output = self.inner.as_mut().poll(cx);
-        let to = self.timeline.now_ms();
-        let mut stats = self.stats.borrow_mut();
-        stats.depth -= 1;
-        if outermost {
-            stats.record(from, to);
-        }
-        output
     }
 }
 

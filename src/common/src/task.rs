@@ -1,68 +1,246 @@
-//! Tasks with handles, timers that race work, and CPU steps: the asyncio task API
-//! (`create_task`, `task.cancel()`, `wait_for`) on top of WASI 0.3.
+//! The asyncio primitives the SDK lacks, on top of WASI 0.3: tasks with handles
+//! (`create_task`, `task.cancel()`), a sleep that always yields, one turn of the
+//! loop, the timeout race (`wait_for`) and a set-once future (`loop.create_future`).
 //!
 //! `spin_sdk::wasip3::spawn` runs a future concurrently within the current request
 //! (on the same thread, like `asyncio.create_task` on the same loop) but returns no
 //! handle. [`spawn`] adds one: awaiting the [`JoinHandle`] gives the task's output,
 //! and [`JoinHandle::cancel`] stops the task at its next await point.
+//!
+//! Each of these records itself when it runs inside a watched handler
+//! (`crate::recorder`): a spawned task registers under the task that spawned it
+//! and times its polls, and what is awaited says so. Outside one they are the
+//! plain primitives, with nothing recorded.
 
-use futures::channel::oneshot;
-use futures::future::{AbortHandle, Abortable, Either};
-use std::cell::Cell;
+use crate::recorder::{self, Recordable};
+use crate::trace::{Awaits, Outcome, Trace};
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::rc::Rc;
-use std::task::{Context, Poll};
-use std::time::Duration;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+/// What a task cancelled before its first poll records.
+pub const CANCELLED_BEFORE_IT_RAN: &str = "cancelled before it ever ran";
+/// What a task cancelled at an await records.
+pub const CANCELLED_AT_AN_AWAIT: &str = "cancelled at its await";
+
+/// The state a task shares with its handle.
+struct Shared<T> {
+    output: Option<T>,
+    /// The task ended: with its output, or cancelled.
+    ended: bool,
+    cancel_requested: bool,
+    /// Wakes the task (to deliver a cancel) and whoever awaits its handle.
+    task_waker: Option<Waker>,
+    joiner: Option<Waker>,
+}
 
 /// The handle of a spawned task, like an `asyncio.Task`.
-#[derive(Debug)]
 pub struct JoinHandle<T> {
-    output: oneshot::Receiver<T>,
-    abort: AbortHandle,
-    finished: Rc<Cell<bool>>,
+    shared: Rc<RefCell<Shared<T>>>,
+    /// Its record, when it was spawned inside a watched handler.
+    record: Option<(Trace, usize)>,
+    awaited: bool,
+}
+
+impl<T> std::fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let task = self.record.as_ref().map(|(_, task)| task);
+        f.debug_struct("JoinHandle").field("task", &task).finish()
+    }
 }
 
 /// Awaiting a task that was cancelled: the counterpart of `CancelledError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cancelled;
 
-/// Starts `work` as a task of its own. It begins at the next await of the caller
-/// (the executor polls spawned tasks when the current one yields), and runs even if
-/// nobody awaits its handle.
-pub fn spawn<T: 'static>(work: impl Future<Output = T> + 'static) -> JoinHandle<T> {
-    let (abort, registration) = AbortHandle::new_pair();
-    let (sender, output) = oneshot::channel();
-    let finished = Rc::new(Cell::new(false));
-    let task_finished = finished.clone();
-    spin_sdk::wasip3::spawn(async move {
-        if let Ok(value) = Abortable::new(work, registration).await {
-            task_finished.set(true);
-            let _ = sender.send(value);
-        }
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cancelled")
+    }
+}
+
+/// Starts `work` as a task of its own, like `asyncio.create_task(coro)`. It begins
+/// at the next await of the caller (the executor polls spawned tasks when the
+/// current one yields), and runs even if nobody awaits its handle.
+pub fn spawn<T: Recordable + 'static>(work: impl Future<Output = T> + 'static) -> JoinHandle<T> {
+    spawn_as(None, work)
+}
+
+/// [`spawn`] with a name, like `asyncio.create_task(coro, name=...)`.
+pub fn spawn_named<T: Recordable + 'static>(
+    name: impl Into<String>,
+    work: impl Future<Output = T> + 'static,
+) -> JoinHandle<T> {
+    spawn_as(Some(name.into()), work)
+}
+
+fn spawn_as<T: Recordable + 'static>(
+    name: Option<String>,
+    work: impl Future<Output = T> + 'static,
+) -> JoinHandle<T> {
+    let shared = Rc::new(RefCell::new(Shared {
+        output: None,
+        ended: false,
+        cancel_requested: false,
+        task_waker: None,
+        joiner: None,
+    }));
+    recorder::spawned();
+    // The spawning task is its parent: whichever is being polled now.
+    let record = recorder::current().map(|(trace, parent)| {
+        let task = trace.add_task(name, parent);
+        (trace, task)
+    });
+    spin_sdk::wasip3::spawn(Task {
+        work: Some(Box::pin(work)),
+        shared: shared.clone(),
+        record: record.clone(),
+        polled: false,
     });
     JoinHandle {
-        output,
-        abort,
-        finished,
+        shared,
+        record,
+        awaited: false,
+    }
+}
+
+/// A spawned task's future: delivers cancels, records the task's polls and end.
+struct Task<F: Future> {
+    work: Option<Pin<Box<F>>>,
+    shared: Rc<RefCell<Shared<F::Output>>>,
+    record: Option<(Trace, usize)>,
+    polled: bool,
+}
+
+impl<F: Future> Task<F> {
+    /// Drops the work (and whatever it was awaiting) and records the cancel.
+    fn cancel_now(&mut self) {
+        let Some(work) = self.work.take() else {
+            return;
+        };
+        match &self.record {
+            Some((trace, task)) => {
+                let _entered = recorder::enter(trace, Some(*task));
+                drop(work);
+                let why = if self.polled {
+                    CANCELLED_AT_AN_AWAIT
+                } else {
+                    CANCELLED_BEFORE_IT_RAN
+                };
+                trace.finished(*task, Outcome::Cancelled, Err(why.into()));
+            }
+            None => drop(work),
+        }
+        self.end();
+    }
+
+    fn end(&self) {
+        let mut shared = self.shared.borrow_mut();
+        shared.ended = true;
+        if let Some(joiner) = shared.joiner.take() {
+            joiner.wake();
+        }
+    }
+}
+
+impl<F: Future> Future for Task<F>
+where
+    F::Output: Recordable,
+{
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        {
+            let mut shared = this.shared.borrow_mut();
+            if !shared.cancel_requested {
+                match &shared.task_waker {
+                    Some(waker) if waker.will_wake(cx.waker()) => {}
+                    _ => shared.task_waker = Some(cx.waker().clone()),
+                }
+            }
+        }
+        if this.shared.borrow().cancel_requested {
+            this.cancel_now();
+            return Poll::Ready(());
+        }
+        let Some(work) = this.work.as_mut() else {
+            return Poll::Ready(());
+        };
+        let output = match &this.record {
+            Some((trace, task)) => {
+                let _entered = recorder::enter(trace, Some(*task));
+                if !this.polled {
+                    trace.started(*task);
+                }
+                let timeline = trace.timeline();
+                recorder::measured_poll(trace, timeline, *task, || work.as_mut().poll(cx))
+            }
+            None => work.as_mut().poll(cx),
+        };
+        this.polled = true;
+        match output {
+            Poll::Ready(output) => {
+                this.work = None;
+                if let Some((trace, task)) = &this.record {
+                    recorder::finish(trace, *task, &output);
+                }
+                this.shared.borrow_mut().output = Some(output);
+                this.end();
+                Poll::Ready(())
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<F: Future> Drop for Task<F> {
+    fn drop(&mut self) {
+        // Dropped unfinished: the request ended with the task still pending.
+        if let Some(work) = self.work.take() {
+            drop(work);
+            if let Some((trace, task)) = &self.record {
+                trace.finished(*task, Outcome::Cancelled, Err(CANCELLED_AT_AN_AWAIT.into()));
+            }
+            self.end();
+        }
     }
 }
 
 impl<T> JoinHandle<T> {
     /// Asks the task to stop, as `task.cancel()` does: it stops at its next await
     /// point (a task never stops in the middle of a step). Returns false, changing
-    /// nothing, when the task has already finished.
+    /// nothing, when the task has already ended.
     pub fn cancel(&self) -> bool {
-        if self.is_finished() {
-            return false;
+        let accepted = {
+            let mut shared = self.shared.borrow_mut();
+            if shared.ended || shared.cancel_requested {
+                false
+            } else {
+                shared.cancel_requested = true;
+                if let Some(waker) = shared.task_waker.take() {
+                    waker.wake();
+                }
+                true
+            }
+        };
+        if let Some((trace, task)) = &self.record {
+            let what = if accepted {
+                "cancel() returned true: it stops at its next await"
+            } else {
+                "cancel() returned false: it had already ended"
+            };
+            trace.event(*task, what);
         }
-        self.abort.abort();
-        true
+        accepted
     }
 
-    /// True once the task produced its output (`task.done()` minus cancellation).
+    /// True once the task ended, with its output or cancelled (`task.done()`).
     pub fn is_finished(&self) -> bool {
-        self.finished.get()
+        self.shared.borrow().ended
     }
 }
 
@@ -70,9 +248,62 @@ impl<T> Future for JoinHandle<T> {
     type Output = Result<T, Cancelled>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.output)
-            .poll(cx)
-            .map(|output| output.map_err(|_| Cancelled))
+        if !self.awaited {
+            self.awaited = true;
+            if let Some((_, task)) = &self.record {
+                let task = *task;
+                recorder::awaits(|| Awaits::Task { task });
+            }
+        }
+        let mut shared = self.shared.borrow_mut();
+        if let Some(output) = shared.output.take() {
+            return Poll::Ready(Ok(output));
+        }
+        if shared.ended {
+            return Poll::Ready(Err(Cancelled));
+        }
+        shared.joiner = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// Suspends the current task for `duration`, like `asyncio.sleep`. A zero
+/// duration still gives the other ready tasks their turn, as `asyncio.sleep(0)`
+/// does ([`yield_now`]); `spin_sdk::time::sleep(0)` returns without yielding.
+pub async fn sleep(duration: Duration) {
+    if let Some((trace, task)) = recorder::current() {
+        let what = format!("sleep({} ms)", duration.as_millis());
+        match task {
+            Some(task) => trace.event(task, what),
+            None => trace.note(what),
+        }
+    }
+    if duration.is_zero() {
+        return yield_now().await;
+    }
+    recorder::awaits(|| Awaits::Timer {
+        ms: duration.as_millis() as u64,
+    });
+    let deadline = Instant::now() + duration;
+    spin_sdk::time::sleep(duration).await;
+    let late = Instant::now().saturating_duration_since(deadline);
+    recorder::woken_late(late.as_secs_f64() * 1000.0);
+}
+
+/// One turn of the loop, like `await asyncio.sleep(0)`: every task that is ready
+/// now runs its next step before this one resumes.
+///
+/// The SDK's executor polls its tasks in wake order: one `yield_async` puts this
+/// task behind every task already waiting for its turn. Tasks spawned during this
+/// poll join the queue only when the poll returns, behind it, so a task that has
+/// just spawned yields a second time to let them run first, as asyncio's ready
+/// queue would.
+pub async fn yield_now() {
+    recorder::awaits(|| Awaits::Yield);
+    let behind_new_tasks = recorder::spawned_in_this_poll();
+    spin_sdk::wit_bindgen::yield_async().await;
+    if behind_new_tasks {
+        spin_sdk::wit_bindgen::yield_async().await;
     }
 }
 
@@ -80,14 +311,23 @@ impl<T> Future for JoinHandle<T> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimedOut;
 
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("timed out")
+    }
+}
+
 /// Runs `work` for at most `limit`, like `asyncio.wait_for`: when the timer fires
 /// first, `work` is dropped, which cancels whatever it was awaiting (an outbound
 /// request included). Lesson 06 (`src/tour/06-timeout`) writes this race out.
 pub async fn timeout<T>(limit: Duration, work: impl Future<Output = T>) -> Result<T, TimedOut> {
-    match futures::future::select(pin!(work), pin!(spin_sdk::time::sleep(limit))).await {
-        Either::Left((output, _timer)) => Ok(output),
-        Either::Right(((), _work)) => Err(TimedOut),
+    Race {
+        work: pin!(work),
+        timer: pin!(spin_sdk::time::sleep(limit)),
+        timer_ms: limit.as_millis() as u64,
+        recorded_at: None,
     }
+    .await
 }
 
 /// [`timeout`] when there is a limit, plain `work.await` when there is none
@@ -99,5 +339,205 @@ pub async fn timeout_if<T>(
     match limit {
         Some(limit) => timeout(limit, work).await,
         None => Ok(work.await),
+    }
+}
+
+/// The work against the timer; what the work awaits is recorded inside the race.
+struct Race<W, S> {
+    work: W,
+    timer: S,
+    timer_ms: u64,
+    /// Where this race sits in its task's awaits, once recorded.
+    recorded_at: Option<usize>,
+}
+
+impl<T, W, S> Future for Race<Pin<&mut W>, Pin<&mut S>>
+where
+    W: Future<Output = T>,
+    S: Future<Output = ()>,
+{
+    type Output = Result<T, TimedOut>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let current = recorder::current();
+        if let Some((trace, task)) = &current {
+            let at = trace.open_race(*task, self.timer_ms, self.recorded_at);
+            self.recorded_at = Some(at);
+        }
+        let work = self.work.as_mut().poll(cx);
+        if let Some((trace, _)) = &current {
+            trace.close_race();
+        }
+        if let Poll::Ready(output) = work {
+            return Poll::Ready(Ok(output));
+        }
+        let timer = self.timer.as_mut().poll(cx);
+        if timer.is_ready()
+            && let Some((trace, task)) = current
+        {
+            let what = format!("TimeoutError: the {} ms timer won the race", self.timer_ms);
+            match task {
+                Some(task) => trace.event(task, what),
+                None => trace.note(what),
+            }
+        }
+        timer.map(|()| Err(TimedOut))
+    }
+}
+
+/// Awaits a task without owning it, like `asyncio.shield(task)`: when the waiter
+/// gives up (a timeout drops this future), only the borrow goes; the task runs on
+/// and can still be awaited. (A `JoinHandle` dropped does not cancel its task
+/// either: it detaches it. Only `cancel()` stops a task.)
+pub fn shield<T>(task: &mut JoinHandle<T>) -> Shield<'_, T> {
+    Shield {
+        task,
+        recorded: false,
+    }
+}
+
+/// The future [`shield`] returns.
+pub struct Shield<'a, T> {
+    task: &'a mut JoinHandle<T>,
+    recorded: bool,
+}
+
+impl<T> Future for Shield<'_, T> {
+    type Output = Result<T, Cancelled>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if !this.recorded {
+            this.recorded = true;
+            if let Some((_, task)) = &this.task.record {
+                let task = *task;
+                recorder::awaits(|| Awaits::Shield { task });
+            }
+        }
+        // The handle's own await is recorded only when awaited directly.
+        this.task.awaited = true;
+        let polled = Pin::new(&mut *this.task).poll(cx);
+        this.task.awaited = false;
+        polled
+    }
+}
+
+/// A value that does not exist yet, set once and awaited by any number of tasks:
+/// `asyncio.Future` (`loop.create_future()`). Clones share the one future.
+pub struct SetOnce<T> {
+    state: Rc<RefCell<FutureState<T>>>,
+}
+
+struct FutureState<T> {
+    value: Option<T>,
+    waiters: Vec<Waker>,
+    /// Its name in the await graph (`fut`, `fut 1`, ...), the task that set it,
+    /// and the trace it is in.
+    name: String,
+    set_by: Option<usize>,
+    trace: Option<Trace>,
+}
+
+impl<T> Clone for SetOnce<T> {
+    fn clone(&self) -> Self {
+        Self {
+            state: self.state.clone(),
+        }
+    }
+}
+
+/// A second `set_result`: the counterpart of `asyncio.InvalidStateError`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidState;
+
+impl std::fmt::Display for InvalidState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InvalidStateError: the result is already set")
+    }
+}
+
+impl<T: Clone> SetOnce<T> {
+    /// A pending future.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        let current = recorder::current();
+        let name = current
+            .as_ref()
+            .map_or_else(|| "fut".to_owned(), |(trace, _)| trace.name_future());
+        if let Some((trace, task)) = &current {
+            let what = format!("create_future(): {name} is pending");
+            match task {
+                Some(task) => trace.event(*task, what),
+                None => trace.note(what),
+            }
+        }
+        let trace = current.map(|(trace, _)| trace);
+        Self {
+            state: Rc::new(RefCell::new(FutureState {
+                value: None,
+                waiters: Vec::new(),
+                name,
+                set_by: None,
+                trace,
+            })),
+        }
+    }
+
+    /// Sets the value and wakes every waiter; a second call is refused, as
+    /// `fut.set_result` raises `InvalidStateError` on a done future.
+    pub fn set_result(&self, value: T) -> Result<(), InvalidState> {
+        let mut state = self.state.borrow_mut();
+        let accepted = state.value.is_none();
+        if let Some((trace, task)) = recorder::current()
+            && state.trace.is_some()
+        {
+            if accepted {
+                state.set_by = task;
+                trace.future_set(&state.name, task);
+            }
+            let what = if accepted {
+                "set_result(): the future is done; its waiters wake"
+            } else {
+                "set_result() again: refused with InvalidStateError"
+            };
+            match task {
+                Some(task) => trace.event(task, what),
+                None => trace.note(what),
+            }
+        }
+        if !accepted {
+            return Err(InvalidState);
+        }
+        state.value = Some(value);
+        for waiter in state.waiters.drain(..) {
+            waiter.wake();
+        }
+        Ok(())
+    }
+
+    /// True once a value is set (`fut.done()`).
+    pub fn done(&self) -> bool {
+        self.state.borrow().value.is_some()
+    }
+
+    /// Waits for the value (`await fut`); every waiter gets a clone of it.
+    pub fn result(&self) -> impl Future<Output = T> + use<T> {
+        let state = self.state.clone();
+        let mut recorded = false;
+        std::future::poll_fn(move |cx| {
+            let mut state = state.borrow_mut();
+            if !recorded {
+                recorded = true;
+                let (name, set_by) = (state.name.clone(), state.set_by);
+                recorder::awaits(|| Awaits::Future { name, set_by });
+            }
+            match &state.value {
+                Some(value) => Poll::Ready(value.clone()),
+                None => {
+                    state.waiters.push(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
     }
 }

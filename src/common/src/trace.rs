@@ -1,23 +1,36 @@
-//! The task timeline every demo reports: one record per task (when it started, when
-//! it finished, how it ended) and a list of events in the order they happened.
+//! The task timeline every demo reports: one record per task (who started it,
+//! what it awaited, when it ran, how it ended) and a list of events in the order
+//! they happened.
+//!
+//! Nothing in a lesson writes to it. The primitives a lesson calls record
+//! themselves ([`crate::recorder`]): `task::spawn` registers a task, the upstream
+//! call registers its request, timers, yields and joins say what the current task
+//! now awaits. This module is the store they write into and the report reads from.
 //!
 //! Tasks in a component run on one thread, like coroutines on one asyncio loop, so
-//! the trace is shared with `Rc<RefCell<..>>`: no locks, and a task can only touch it
-//! between two awaits, never in the middle of another task's step.
+//! the trace is shared with `Rc<RefCell<..>>`: no locks, and a task can only touch
+//! it between two awaits, never in the middle of another task's step.
 //!
 //! A streaming trace also writes each event as an NDJSON line the moment it is
 //! recorded (see [`crate::ndjson`]).
 
 use crate::clock::Timeline;
 use crate::ndjson::Lines;
-use crate::polls::{LONG_POLL_MS, Measured, PollStats};
+use crate::polls::{LONG_POLL_MS, PollStats};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The event recorded when a task ends with a result or an error.
 const FINISHED: &str = "finished";
+/// A task resumed this much later than what it awaited became ready was held up:
+/// the instance's one thread was running something else (asyncio's debug mode
+/// reports the same as a slow callback).
+pub const LATE_WAKE_MS: f64 = 20.0;
+/// At most this many per-task warnings of one kind; the rest are summed up in one.
+const MAX_WARNINGS_EACH: usize = 5;
 
 /// How a task ended (or that it has not ended yet).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -30,21 +43,43 @@ pub enum Outcome {
     TimedOut,
 }
 
-/// What a task waits on when it awaits: the edges of the await tree, as Python
+impl Outcome {
+    /// Its name, as the JSON contract spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Ok => "ok",
+            Self::Error => "error",
+            Self::Cancelled => "cancelled",
+            Self::TimedOut => "timed_out",
+        }
+    }
+}
+
+/// What a task waits on when it awaits: the edges of the await graph, as Python
 /// 3.14's `asyncio.capture_call_graph` (and `python -m asyncio pstree`) shows them.
+/// Recorded by the primitive being awaited, at the moment it is awaited.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Awaits {
     /// An outbound HTTP request: the upstream, or the CPU worker.
     Http { request: String },
-    /// A timer: `sleep(ms)`.
+    /// A timer: `task::sleep(ms)`.
     Timer { ms: u64 },
-    /// One turn of the loop: `yield_async()`, asyncio's `sleep(0)`.
+    /// One turn of the loop: `task::yield_now()`, asyncio's `sleep(0)`.
     Yield,
-    /// A future that another task completes.
-    Future { name: &'static str, set_by: usize },
-    /// Nothing: the task runs to its end without an await (blocking or CPU-bound code).
-    Nothing { why: &'static str },
+    /// Another task, through its `JoinHandle`.
+    Task { task: usize },
+    /// Another task through `task::shield`: a cancel of the waiter stops here.
+    Shield { task: usize },
+    /// A set-once future, and the task that set it (once one has).
+    Future { name: String, set_by: Option<usize> },
+    /// A timeout race (`task::timeout`): a timer of `timer_ms` against `work`, what
+    /// the raced future awaited meanwhile.
+    Race { timer_ms: u64, work: Vec<Awaits> },
+    /// Nothing: the task ran to its end without an await (blocking or CPU-bound
+    /// code). Worked out when the report is made, from its polls.
+    Nothing { why: String },
 }
 
 /// One task of a demo, as the JSON contract describes it.
@@ -52,7 +87,8 @@ pub enum Awaits {
 pub struct TaskRecord {
     pub id: usize,
     pub label: String,
-    /// The task that started it and awaits it; `None`: the request's handler.
+    /// The task that was being polled when this one was spawned (or, for a call,
+    /// first polled); `None`: the request's handler.
     pub parent: Option<usize>,
     /// What it awaits, in the order it first awaited each.
     pub awaits: Vec<Awaits>,
@@ -61,7 +97,7 @@ pub struct TaskRecord {
     pub outcome: Outcome,
     pub result: Option<Value>,
     pub error: Option<String>,
-    /// Its polls ([`Trace::measure`]): how often and how long it held the thread.
+    /// Its polls: how often and how long it held the thread.
     pub polls: u32,
     pub busy_ms: f64,
     /// From start to finish (or to now), the time it was not running: awaiting.
@@ -69,6 +105,18 @@ pub struct TaskRecord {
     pub longest_poll_ms: f64,
     /// When it ran: `[from_ms, to_ms]` segments, merged when close, capped.
     pub busy: Vec<[f64; 2]>,
+    /// The longest it was resumed after what it awaited was ready (a timer's
+    /// deadline, an answer that had arrived): 0 when always on time.
+    pub late_ms: f64,
+}
+
+/// One poll of a task: when it started and ended, on the request's clock (ms,
+/// not rounded).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PollEntry {
+    pub task: usize,
+    pub from_ms: f64,
+    pub to_ms: f64,
 }
 
 /// Something that happened at `t_ms`, to a task or to the demo itself.
@@ -76,7 +124,18 @@ pub struct TaskRecord {
 pub struct Event {
     pub t_ms: f64,
     pub task: Option<usize>,
-    pub what: String,
+    pub what: Cow<'static, str>,
+}
+
+/// What the recorder keeps of a task besides its public record.
+#[derive(Debug, Default)]
+struct Bookkeeping {
+    polls: PollStats,
+    /// Spawned without a name and not yet awaiting anything: the first call it
+    /// makes names it (a task that is one request is that request).
+    adoptable: bool,
+    /// The longest it was resumed after what it awaited was ready.
+    late_ms: f64,
 }
 
 #[derive(Debug)]
@@ -90,8 +149,17 @@ struct Recorded {
     /// Counts this request among those the instance serves, until the trace ends.
     _in_flight: crate::instance::InFlight,
     tasks: Vec<TaskRecord>,
-    /// One per task, shared with the [`Measured`] wrappers of its future.
-    polls: Vec<Rc<RefCell<PollStats>>>,
+    books: Vec<Bookkeeping>,
+    /// What the handler itself awaits (the root of the graph).
+    handler_awaits: Vec<Awaits>,
+    handler_late_ms: f64,
+    /// Timeout races being polled now: (task, index of the race in its awaits).
+    races: Vec<(Option<usize>, usize)>,
+    /// Every poll in the order it started, up to
+    /// [`crate::polls::MAX_POLLS_LOGGED`].
+    poll_log: Vec<PollEntry>,
+    /// Set-once futures made so far (they are named in the order they were made).
+    futures: usize,
     events: Vec<Event>,
     lines: Option<Lines>,
 }
@@ -121,10 +189,21 @@ impl Trace {
             instance,
             _in_flight: in_flight,
             tasks: Vec::new(),
-            polls: Vec::new(),
+            books: Vec::new(),
+            handler_awaits: Vec::new(),
+            handler_late_ms: 0.0,
+            races: Vec::new(),
+            poll_log: Vec::new(),
+            futures: 0,
             events: Vec::new(),
             lines,
         })))
+    }
+
+    /// Runs `work` as this request's handler: while it is polled, this trace is
+    /// the current one, so what it spawns, calls and awaits records itself here.
+    pub fn watch<F: std::future::Future>(&self, work: F) -> crate::recorder::Watched<F> {
+        crate::recorder::Watched::handler(self.clone(), work)
     }
 
     /// The instance serving this request, counted when the trace started.
@@ -142,14 +221,21 @@ impl Trace {
         self.0.borrow().timeline.now_ms()
     }
 
-    /// Declares a task (pending, not started) and returns its id.
-    pub fn add_task(&self, label: impl Into<String>) -> usize {
+    /// The request's clock, to time polls against.
+    pub(crate) fn timeline(&self) -> Timeline {
+        self.0.borrow().timeline
+    }
+
+    /// Registers a task under `parent` and returns its id. An unnamed task
+    /// (`label: None`) is "task N" until a call it makes first names it.
+    pub(crate) fn add_task(&self, label: Option<String>, parent: Option<usize>) -> usize {
         let mut recorded = self.0.borrow_mut();
         let id = recorded.tasks.len();
+        let adoptable = label.is_none();
         recorded.tasks.push(TaskRecord {
             id,
-            label: label.into(),
-            parent: None,
+            label: label.unwrap_or_else(|| format!("task {id}")),
+            parent,
             awaits: Vec::new(),
             started_ms: None,
             finished_ms: None,
@@ -161,63 +247,172 @@ impl Trace {
             waiting_ms: None,
             longest_poll_ms: 0.0,
             busy: Vec::new(),
+            late_ms: 0.0,
         });
-        recorded.polls.push(Rc::default());
+        recorded.books.push(Bookkeeping {
+            adoptable,
+            ..Bookkeeping::default()
+        });
+        if let Some(parent) = parent {
+            recorded.books[parent].adoptable = false;
+        }
+        // A task made while a race is polled is part of the raced work.
+        if let Some(race) = open_race(&mut recorded, parent) {
+            push_once(race, Awaits::Task { task: id });
+        }
         id
     }
 
-    /// Records that `task` awaits `what` (once per kind of wait).
-    pub fn awaits(&self, task: usize, what: Awaits) {
-        let awaits = &mut self.0.borrow_mut().tasks[task].awaits;
-        if !awaits.contains(&what) {
-            awaits.push(what);
+    /// The record a call made from `current` writes into: `current` itself when it
+    /// is a task that has awaited nothing yet and has no name (the call adopts it and
+    /// names it), else a new record under `current`. Returns the id and whether it
+    /// is a new record.
+    pub(crate) fn call_record(&self, current: Option<usize>, request: &str) -> (usize, bool) {
+        if let Some(task) = current {
+            let mut recorded = self.0.borrow_mut();
+            if recorded.books[task].adoptable {
+                recorded.books[task].adoptable = false;
+                recorded.tasks[task].label = request.to_owned();
+                return (task, false);
+            }
+        }
+        (self.add_task(Some(request.to_owned()), current), true)
+    }
+
+    /// Records that `task` (or the handler, `None`) awaits `what` now (once per
+    /// kind of wait). Inside a timeout race, it is what the raced work awaits.
+    pub(crate) fn awaits(&self, task: Option<usize>, what: Awaits) {
+        let mut recorded = self.0.borrow_mut();
+        if let Some(task) = task {
+            recorded.books[task].adoptable = false;
+        }
+        if let Some(race) = open_race(&mut recorded, task) {
+            push_once(race, what);
+            return;
+        }
+        push_once(awaits_of(&mut recorded, task), what);
+    }
+
+    /// Opens a timeout race for `task`: what it awaits until [`Self::close_race`]
+    /// is the raced work's. `at`: where this race was recorded at its last poll;
+    /// returns where it is now.
+    pub(crate) fn open_race(&self, task: Option<usize>, timer_ms: u64, at: Option<usize>) -> usize {
+        let mut recorded = self.0.borrow_mut();
+        let awaits = awaits_of(&mut recorded, task);
+        let index = match at {
+            Some(index) => index,
+            None => {
+                awaits.push(Awaits::Race {
+                    timer_ms,
+                    work: Vec::new(),
+                });
+                awaits.len() - 1
+            }
+        };
+        recorded.races.push((task, index));
+        index
+    }
+
+    pub(crate) fn close_race(&self) {
+        self.0.borrow_mut().races.pop();
+    }
+
+    /// Names a new set-once future: `fut`, then `fut 1`, `fut 2`, ...
+    pub(crate) fn name_future(&self) -> String {
+        let mut recorded = self.0.borrow_mut();
+        let n = recorded.futures;
+        recorded.futures += 1;
+        if n == 0 {
+            "fut".to_owned()
+        } else {
+            format!("fut {n}")
         }
     }
 
-    /// The await tree: the handler, the tasks it started and awaits, and what each
-    /// of them awaits.
-    pub fn tree(&self) -> TreeNode {
-        let recorded = self.0.borrow();
-        TreeNode {
-            task: None,
-            label: "request handler".to_owned(),
-            awaits: Vec::new(),
-            children: children_of(&recorded.tasks, None),
+    /// Records who set future `name` in every await of it.
+    pub(crate) fn future_set(&self, name: &str, by: Option<usize>) {
+        let mut recorded = self.0.borrow_mut();
+        let recorded = &mut *recorded;
+        let all = recorded
+            .tasks
+            .iter_mut()
+            .map(|task| &mut task.awaits)
+            .chain(std::iter::once(&mut recorded.handler_awaits));
+        for awaits in all {
+            for each in awaits.iter_mut() {
+                if let Awaits::Future {
+                    name: named,
+                    set_by,
+                } = each
+                    && named == name
+                    && set_by.is_none()
+                {
+                    *set_by = by;
+                }
+            }
         }
     }
 
-    /// Builds `task`'s future from a handle on this trace and [`measure`]s it:
-    /// `task::spawn(trace.instrument(id, |trace| async move { .. }))`.
-    ///
-    /// [`measure`]: Self::measure
-    pub fn instrument<Work, Fut>(&self, task: usize, work: Work) -> Measured<Fut>
-    where
-        Work: FnOnce(Trace) -> Fut,
-        Fut: std::future::Future,
-    {
-        self.measure(task, work(self.clone()))
+    /// Records that `task` (or the handler) was resumed `late_ms` after what it
+    /// awaited was ready.
+    pub(crate) fn woken_late(&self, task: Option<usize>, late_ms: f64) {
+        let mut recorded = self.0.borrow_mut();
+        let late = match task {
+            Some(task) => &mut recorded.books[task].late_ms,
+            None => &mut recorded.handler_late_ms,
+        };
+        *late = late.max(late_ms);
     }
 
-    /// Wraps `task`'s future so that each of its polls is timed: the
-    /// instrumentation tokio-console puts on a spawned task. Only the outermost
-    /// wrapper of a task counts.
-    pub fn measure<F: std::future::Future>(&self, task: usize, work: F) -> Measured<F> {
-        let recorded = self.0.borrow();
-        Measured::new(work, recorded.timeline, recorded.polls[task].clone())
+    /// Starts timing a poll of `task` at `from_ms`: `None` when an outer
+    /// measurement of the same task is under way (only the outermost counts),
+    /// else where the poll went in the log.
+    pub(crate) fn enter_poll(&self, task: usize, from_ms: f64) -> Option<usize> {
+        let mut recorded = self.0.borrow_mut();
+        if !recorded.books[task].polls.enter() {
+            return None;
+        }
+        let entry = recorded.poll_log.len();
+        if entry < crate::polls::MAX_POLLS_LOGGED {
+            recorded.poll_log.push(PollEntry {
+                task,
+                from_ms,
+                to_ms: from_ms,
+            });
+        }
+        Some(entry)
+    }
+
+    /// Ends the poll [`Self::enter_poll`] started.
+    pub(crate) fn leave_poll(&self, task: usize, entry: Option<usize>, from_ms: f64, to_ms: f64) {
+        let mut recorded = self.0.borrow_mut();
+        recorded.books[task]
+            .polls
+            .leave(entry.is_some(), from_ms, to_ms);
+        if let Some(logged) = entry.and_then(|entry| recorded.poll_log.get_mut(entry)) {
+            logged.to_ms = to_ms;
+        }
+    }
+
+    /// Every poll so far, in the order they started (the first
+    /// [`crate::polls::MAX_POLLS_LOGGED`]): what a report derives the order of
+    /// steps from.
+    pub fn poll_log(&self) -> Vec<PollEntry> {
+        self.0.borrow().poll_log.clone()
     }
 
     /// Records that the demo itself (not one task) did something.
-    pub fn note(&self, what: impl Into<String>) {
+    pub fn note(&self, what: impl Into<Cow<'static, str>>) {
         self.record(None, what.into());
     }
 
     /// Records that `task` did something.
-    pub fn event(&self, task: usize, what: impl Into<String>) {
+    pub fn event(&self, task: usize, what: impl Into<Cow<'static, str>>) {
         self.record(Some(task), what.into());
     }
 
     /// Marks `task` as started now (once: a later call changes nothing).
-    pub fn started(&self, task: usize) {
+    pub(crate) fn started(&self, task: usize) {
         let now = self.now_ms();
         {
             let mut recorded = self.0.borrow_mut();
@@ -231,17 +426,13 @@ impl Trace {
     }
 
     /// Marks `task` as finished now with this outcome. A task finishes once: later
-    /// calls only rename how it ended (a cancelled call that was a timeout, say).
-    pub fn finished(&self, task: usize, outcome: Outcome, result: Result<Value, String>) {
+    /// calls change nothing (a task that is one call ends when its call does).
+    pub(crate) fn finished(&self, task: usize, outcome: Outcome, result: Result<Value, String>) {
         let now = self.now_ms();
         {
             let mut recorded = self.0.borrow_mut();
             let record = &mut recorded.tasks[task];
             if record.finished_ms.is_some() {
-                record.outcome = outcome;
-                if let Err(error) = result {
-                    record.error = Some(error);
-                }
                 return;
             }
             record.finished_ms = Some(now);
@@ -258,6 +449,14 @@ impl Trace {
             Outcome::Pending => "still pending",
         };
         self.event(task, what);
+    }
+
+    /// Renames how `task` ended: a cancelled wait that was a timeout, say.
+    pub fn rename_outcome(&self, task: usize, outcome: Outcome, error: impl Into<String>) {
+        let mut recorded = self.0.borrow_mut();
+        let record = &mut recorded.tasks[task];
+        record.outcome = outcome;
+        record.error = Some(error.into());
     }
 
     /// The current record of `task`, with its polls so far.
@@ -280,38 +479,80 @@ impl Trace {
     pub fn busy(&self) -> Vec<[f64; 2]> {
         let recorded = self.0.borrow();
         let all = recorded
-            .polls
+            .books
             .iter()
-            .flat_map(|stats| stats.borrow().busy.clone());
+            .flat_map(|books| books.polls.busy.iter().copied());
         crate::polls::union(all)
             .into_iter()
             .map(|[from, to]| [crate::clock::round_ms(from), crate::clock::round_ms(to)])
             .collect()
     }
 
-    /// One warning per task whose longest poll held the thread over
-    /// [`LONG_POLL_MS`]: blocking code, in asyncio's words.
+    /// What the report warns about, worked out from the polls: a task whose
+    /// longest poll held the thread over [`LONG_POLL_MS`] (blocking code, in
+    /// asyncio's words), and a task resumed over [`LATE_WAKE_MS`] after what it
+    /// awaited was ready (something else held the thread meanwhile).
     pub fn warnings(&self) -> Vec<String> {
         let recorded = self.0.borrow();
-        recorded
-            .tasks
+        let long: Vec<(usize, f64)> = recorded
+            .books
             .iter()
-            .zip(&recorded.polls)
-            .filter_map(|(task, stats)| {
-                let longest = stats.borrow().longest_poll_ms;
-                (longest > LONG_POLL_MS).then(|| {
-                    format!(
-                        "long poll: task {} held the thread for {:.0} ms in one poll (over {LONG_POLL_MS} ms); blocking code: nothing else on this instance ran for {:.0} ms",
-                        task.id, longest, longest
-                    )
-                })
-            })
-            .collect()
+            .enumerate()
+            .map(|(id, books)| (id, books.polls.longest_poll_ms))
+            .filter(|&(_, longest)| longest > LONG_POLL_MS)
+            .collect();
+        let mut late: Vec<(Option<usize>, f64)> = recorded
+            .books
+            .iter()
+            .enumerate()
+            .map(|(id, books)| (Some(id), books.late_ms))
+            .filter(|&(_, late)| late > LATE_WAKE_MS)
+            .collect();
+        if recorded.handler_late_ms > LATE_WAKE_MS {
+            late.insert(0, (None, recorded.handler_late_ms));
+        }
+        let mut warnings: Vec<String> = long
+            .iter()
+            .take(MAX_WARNINGS_EACH)
+            .map(|&(id, longest)| long_poll_warning(id, longest))
+            .collect();
+        if long.len() > MAX_WARNINGS_EACH {
+            warnings.push(more_warnings(&long[MAX_WARNINGS_EACH..], "held the thread"));
+        }
+        warnings.extend(
+            late.iter()
+                .take(MAX_WARNINGS_EACH)
+                .map(|&(id, late)| late_wake_warning(id, late)),
+        );
+        if late.len() > MAX_WARNINGS_EACH {
+            let rest: Vec<(usize, f64)> = late[MAX_WARNINGS_EACH..]
+                .iter()
+                .map(|&(id, ms)| (id.unwrap_or(0), ms))
+                .collect();
+            warnings.push(more_warnings(&rest, "were woken late"));
+        }
+        warnings
+    }
+
+    /// The longest any task (or the handler) was woken late, in ms.
+    pub fn latest_wake_ms(&self) -> f64 {
+        let recorded = self.0.borrow();
+        let tasks = recorded.books.iter().map(|books| books.late_ms);
+        crate::clock::round_ms(tasks.fold(recorded.handler_late_ms, f64::max))
     }
 
     /// Every event, in the order recorded.
     pub fn events(&self) -> Vec<Event> {
         self.0.borrow().events.clone()
+    }
+
+    /// When `task` (or the demo, `None`) first recorded an event starting with
+    /// `what`: a report reads the moments the primitives recorded this way.
+    pub fn when(&self, task: Option<usize>, what: &str) -> Option<f64> {
+        let recorded = self.0.borrow();
+        let mut events = recorded.events.iter();
+        let event = events.find(|event| event.task == task && event.what.starts_with(what))?;
+        Some(event.t_ms)
     }
 
     /// Ids of the tasks whose outcome is `outcome`.
@@ -329,12 +570,12 @@ impl Trace {
     }
 
     /// The stream line for `task` as it stands now: its record, stamped with the time.
-    pub fn task_line(&self, task: usize, what: &str) -> Value {
+    pub fn task_line(&self, task: usize, what: &'static str) -> Value {
         let recorded = self.0.borrow();
         let event = Event {
             t_ms: recorded.timeline.now_ms(),
             task: Some(task),
-            what: what.to_owned(),
+            what: Cow::Borrowed(what),
         };
         line_for(&event, Some(&with_polls(&recorded, task, event.t_ms)))
     }
@@ -346,7 +587,31 @@ impl Trace {
         }
     }
 
-    fn record(&self, task: Option<usize>, what: String) {
+    /// The await graph: the handler, what it awaits, the tasks under it, and so on
+    /// down, as the primitives recorded it.
+    pub fn tree(&self) -> TreeNode {
+        let tasks = self.tasks();
+        let recorded = self.0.borrow();
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); tasks.len()];
+        let mut roots = Vec::new();
+        for task in &tasks {
+            match task.parent {
+                Some(parent) => children[parent].push(task.id),
+                None => roots.push(task.id),
+            }
+        }
+        TreeNode {
+            task: None,
+            label: "request handler".to_owned(),
+            awaits: recorded.handler_awaits.clone(),
+            children: roots
+                .into_iter()
+                .map(|id| node(&tasks, &children, id))
+                .collect(),
+        }
+    }
+
+    fn record(&self, task: Option<usize>, what: Cow<'static, str>) {
         let mut recorded = self.0.borrow_mut();
         let event = Event {
             t_ms: recorded.timeline.now_ms(),
@@ -361,6 +626,49 @@ impl Trace {
     }
 }
 
+/// The long-poll warning; `tour.py` writes the same words (tests/app/facts.rs).
+pub fn long_poll_warning(task: usize, longest_ms: f64) -> String {
+    format!(
+        "long poll: task {task} held the thread for {longest_ms:.0} ms in one poll (over {LONG_POLL_MS} ms); blocking code: nothing else on this instance ran for {longest_ms:.0} ms"
+    )
+}
+
+/// The late-wake warning; `tour.py` writes the same words.
+pub fn late_wake_warning(task: Option<usize>, late_ms: f64) -> String {
+    let who = match task {
+        Some(task) => format!("task {task}"),
+        None => "the request handler".to_owned(),
+    };
+    format!("{who} woken {late_ms:.0} ms late: the instance's thread was held")
+}
+
+fn more_warnings(rest: &[(usize, f64)], what: &str) -> String {
+    let worst = rest.iter().map(|&(_, ms)| ms).fold(0.0, f64::max);
+    format!("and {} more tasks {what} (up to {worst:.0} ms)", rest.len())
+}
+
+fn awaits_of(recorded: &mut Recorded, task: Option<usize>) -> &mut Vec<Awaits> {
+    match task {
+        Some(task) => &mut recorded.tasks[task].awaits,
+        None => &mut recorded.handler_awaits,
+    }
+}
+
+/// The innermost race `task` is polling now, if any: what it awaits goes there.
+fn open_race(recorded: &mut Recorded, task: Option<usize>) -> Option<&mut Vec<Awaits>> {
+    let &(_, index) = recorded.races.iter().rev().find(|(of, _)| *of == task)?;
+    match awaits_of(recorded, task).get_mut(index) {
+        Some(Awaits::Race { work, .. }) => Some(work),
+        _ => None,
+    }
+}
+
+fn push_once(awaits: &mut Vec<Awaits>, what: Awaits) {
+    if !awaits.contains(&what) {
+        awaits.push(what);
+    }
+}
+
 /// A node of the await tree: a task (or the handler, `task: None`), what it awaits
 /// and the tasks under it.
 #[derive(Clone, Debug, Serialize)]
@@ -371,22 +679,24 @@ pub struct TreeNode {
     pub children: Vec<TreeNode>,
 }
 
-fn children_of(tasks: &[TaskRecord], parent: Option<usize>) -> Vec<TreeNode> {
-    let under = tasks.iter().filter(|task| task.parent == parent);
-    under
-        .map(|task| TreeNode {
-            task: Some(task.id),
-            label: task.label.clone(),
-            awaits: task.awaits.clone(),
-            children: children_of(tasks, Some(task.id)),
-        })
-        .collect()
+fn node(tasks: &[TaskRecord], children: &[Vec<usize>], id: usize) -> TreeNode {
+    let task = &tasks[id];
+    TreeNode {
+        task: Some(id),
+        label: task.label.clone(),
+        awaits: task.awaits.clone(),
+        children: children[id]
+            .iter()
+            .map(|&child| node(tasks, children, child))
+            .collect(),
+    }
 }
 
 /// `task`'s record with its poll figures filled in; `now` ends a task still running.
 fn with_polls(recorded: &Recorded, task: usize, now: f64) -> TaskRecord {
     let mut record = recorded.tasks[task].clone();
-    let stats = recorded.polls[task].borrow().rounded();
+    let books = &recorded.books[task];
+    let stats = books.polls.rounded();
     record.waiting_ms = record.started_ms.map(|started| {
         let lasted = record.finished_ms.unwrap_or(now) - started;
         crate::clock::round_ms((lasted - stats.busy_ms).max(0.0))
@@ -394,6 +704,15 @@ fn with_polls(recorded: &Recorded, task: usize, now: f64) -> TaskRecord {
     record.polls = stats.polls;
     record.busy_ms = stats.busy_ms;
     record.longest_poll_ms = stats.longest_poll_ms;
+    record.late_ms = crate::clock::round_ms(books.late_ms);
+    if record.awaits.is_empty() && record.finished_ms.is_some() && stats.polls == 1 {
+        record.awaits.push(Awaits::Nothing {
+            why: format!(
+                "ran to its end in one poll of {:.1} ms, without an await",
+                stats.busy_ms
+            ),
+        });
+    }
     record.busy = stats.busy;
     record
 }
@@ -421,8 +740,8 @@ mod tests {
     #[test]
     fn records_tasks_and_events_in_order() {
         let trace = Trace::start();
-        let first = trace.add_task("GET /upstream?delay_ms=1");
-        let second = trace.add_task("GET /upstream?delay_ms=2");
+        let first = trace.add_task(Some("GET /upstream?delay_ms=1".into()), None);
+        let second = trace.add_task(Some("GET /upstream?delay_ms=2".into()), None);
         trace.started(first);
         trace.started(second);
         trace.finished(second, Outcome::Error, Err("upstream answered 500".into()));
@@ -439,7 +758,7 @@ mod tests {
         let whats: Vec<_> = trace
             .events()
             .iter()
-            .map(|e| (e.task, e.what.clone()))
+            .map(|e| (e.task, e.what.to_string()))
             .collect();
         assert_eq!(
             whats,
@@ -458,16 +777,111 @@ mod tests {
     #[test]
     fn a_task_finishes_once_but_its_outcome_may_be_renamed() {
         let trace = Trace::start();
-        let task = trace.add_task("wait_for");
+        let task = trace.add_task(Some("wait_for".into()), None);
         trace.started(task);
         trace.finished(task, Outcome::Cancelled, Err("dropped".into()));
         let first_finish = trace.task(task).finished_ms;
-        trace.finished(task, Outcome::TimedOut, Err("timed out".into()));
+        trace.finished(task, Outcome::Ok, Ok(json!(1)));
+        trace.rename_outcome(task, Outcome::TimedOut, "timed out");
         let record = trace.task(task);
         assert_eq!(record.outcome, Outcome::TimedOut);
         assert_eq!(record.finished_ms, first_finish);
         assert_eq!(record.error.as_deref(), Some("timed out"));
         assert_eq!(trace.events().len(), 2, "the rename is not a second finish");
+    }
+
+    #[test]
+    fn a_call_adopts_a_fresh_unnamed_task_and_nests_under_any_other() {
+        let trace = Trace::start();
+        let fresh = trace.add_task(None, None);
+        assert_eq!(trace.task(fresh).label, "task 0");
+        assert_eq!(trace.call_record(Some(fresh), "GET /a"), (fresh, false));
+        assert_eq!(trace.task(fresh).label, "GET /a");
+        // A second call of the same task is a record of its own, under it.
+        let (second, new) = trace.call_record(Some(fresh), "GET /b");
+        assert!(new);
+        assert_eq!(trace.task(second).parent, Some(fresh));
+        // A named task keeps its name; the handler never adopts.
+        let named = trace.add_task(Some("worker A".into()), None);
+        assert_ne!(trace.call_record(Some(named), "GET /c").0, named);
+        assert_eq!(trace.call_record(None, "GET /d").1, true);
+        let tree = trace.tree();
+        assert_eq!(tree.children.len(), 3, "{tree:?}");
+        assert_eq!(tree.children[0].children[0].label, "GET /b");
+    }
+
+    #[test]
+    fn awaits_inside_a_race_are_the_raced_work() {
+        let trace = Trace::start();
+        let task = trace.add_task(None, None);
+        let at = trace.open_race(None, 50, None);
+        trace.awaits(None, Awaits::Task { task });
+        trace.close_race();
+        assert_eq!(trace.open_race(None, 50, Some(at)), at);
+        trace.close_race();
+        trace.awaits(None, Awaits::Task { task });
+        assert_eq!(
+            trace.tree().awaits,
+            [
+                Awaits::Race {
+                    timer_ms: 50,
+                    work: vec![Awaits::Task { task }]
+                },
+                Awaits::Task { task }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_future_names_its_setter_once_set() {
+        let trace = Trace::start();
+        let waiter = trace.add_task(None, None);
+        let name = trace.name_future();
+        trace.awaits(
+            Some(waiter),
+            Awaits::Future {
+                name: name.clone(),
+                set_by: None,
+            },
+        );
+        trace.future_set(&name, Some(7));
+        assert_eq!(
+            trace.task(waiter).awaits,
+            [Awaits::Future {
+                name: "fut".into(),
+                set_by: Some(7)
+            }]
+        );
+    }
+
+    #[test]
+    fn late_wakes_and_long_polls_are_warned_about_and_summed_up() {
+        let trace = Trace::start();
+        for _ in 0..8 {
+            trace.add_task(None, None);
+        }
+        trace.woken_late(Some(2), 236.4);
+        trace.woken_late(None, 30.0);
+        let warnings = trace.warnings();
+        assert_eq!(
+            warnings,
+            [
+                "the request handler woken 30 ms late: the instance's thread was held",
+                "task 2 woken 236 ms late: the instance's thread was held"
+            ]
+        );
+        for task in 0..8 {
+            trace.woken_late(Some(task), 25.0 + task as f64);
+        }
+        let warnings = trace.warnings();
+        assert_eq!(warnings.len(), MAX_WARNINGS_EACH + 1, "{warnings:?}");
+        assert!(
+            warnings
+                .last()
+                .unwrap()
+                .starts_with("and 4 more tasks were woken late")
+        );
+        assert_eq!(trace.latest_wake_ms(), 236.4);
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //!   hence the `self.alt` host.
 
 use crate::instance::InstanceInfo;
+use crate::recorder::{Call, Recordable};
 use crate::reply::ApiError;
 use crate::text::percent_encode;
 use serde::{Deserialize, Serialize};
@@ -110,16 +111,67 @@ impl UpstreamCall {
         format!("{}{}", transport.origin(), self.path_and_query())
     }
 
-    /// Sends the call through the host and reads the upstream's JSON reply.
-    pub async fn send(&self, transport: Transport) -> Result<UpstreamReply, UpstreamError> {
-        let (status, body) = get(&self.url(transport)).await?;
-        UpstreamReply::from_http(status, &body)
+    /// The call, not yet sent: a future that, awaited, sends it through the host
+    /// and reads the upstream's JSON reply. Like any Rust future it does nothing
+    /// until polled; it records itself ([`Call`]) when it runs in a watched handler.
+    pub fn send(&self, transport: Transport) -> Fetch {
+        let url = self.url(transport);
+        // Labelled as the user would type it: the echoed id is plumbing.
+        let label = Self {
+            id: None,
+            ..self.clone()
+        };
+        Call::new(
+            format!("GET {}", label.path_and_query()),
+            Box::pin(async move {
+                let (status, body) = get_unrecorded(&url).await?;
+                UpstreamReply::from_http(status, &body)
+            }),
+        )
     }
 }
 
+/// An upstream call in flight ([`UpstreamCall::send`]): awaited, the reply or why
+/// there was none.
+pub type Fetch =
+    Call<futures::future::LocalBoxFuture<'static, Result<UpstreamReply, UpstreamError>>>;
+
 /// `GET url` through the host (`spin_sdk::http::send`): the status and the body, at
-/// most [`MAX_REPLY_BYTES`] of it.
-pub async fn get(url: &str) -> Result<(u16, bytes::Bytes), UpstreamError> {
+/// most [`MAX_REPLY_BYTES`] of it. Recorded as a call awaiting `GET path`.
+pub fn get(
+    url: &str,
+) -> Call<impl Future<Output = Result<(u16, bytes::Bytes), UpstreamError>> + use<>> {
+    let request = format!("GET {}", path_of(url));
+    let url = url.to_owned();
+    Call::new(request, async move { get_unrecorded(&url).await })
+}
+
+/// `GET url`, expecting a `200` JSON answer: the parsed body. Recorded as a call
+/// awaiting `GET path`, its result the whole answer.
+pub fn get_json(
+    url: &str,
+) -> Call<impl Future<Output = Result<serde_json::Value, UpstreamError>> + use<>> {
+    let request = format!("GET {}", path_of(url));
+    let url = url.to_owned();
+    Call::new(request, async move {
+        let (status, body) = get_unrecorded(&url).await?;
+        if status != 200 {
+            let body = String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned();
+            return Err(UpstreamError::Status { status, body });
+        }
+        serde_json::from_slice(&body).map_err(|error| UpstreamError::Malformed(error.to_string()))
+    })
+}
+
+/// The path and query of an absolute URL (all of it when it has none).
+fn path_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(url, |at| &url[at + 3..]);
+    after_scheme
+        .find('/')
+        .map_or(url, |slash| &after_scheme[slash..])
+}
+
+async fn get_unrecorded(url: &str) -> Result<(u16, bytes::Bytes), UpstreamError> {
     let request = http::Request::get(url)
         .body(bytes::Bytes::new())
         .map_err(|error| UpstreamError::Unreachable(error.to_string()))?;
@@ -163,6 +215,42 @@ pub struct UpstreamReply {
     pub filler: String,
     /// The upstream instance that answered.
     pub instance: InstanceInfo,
+    /// When it answered, by the wall clock (ms since the Unix epoch): how late the
+    /// caller was woken after its answer arrived is measured from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_unix_ms: Option<f64>,
+}
+
+impl UpstreamReply {
+    /// What a task's result shows of an upstream reply.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "delay_ms": self.delay_ms,
+            "slept_ms": self.slept_ms,
+            "status": self.status,
+            "upstream_instance": self.instance.id,
+        })
+    }
+}
+
+impl Recordable for UpstreamReply {
+    fn recorded(&self) -> Result<serde_json::Value, String> {
+        Ok(self.summary())
+    }
+
+    fn ready_unix_ms(&self) -> Option<f64> {
+        self.answered_unix_ms
+    }
+}
+
+impl Recordable for (u16, bytes::Bytes) {
+    /// A status outside 2xx is a failed call.
+    fn recorded(&self) -> Result<serde_json::Value, String> {
+        match self.0 {
+            200..=299 => Ok(serde_json::json!({ "status": self.0 })),
+            status => Err(format!("answered {status}")),
+        }
+    }
 }
 
 impl UpstreamReply {
@@ -249,6 +337,7 @@ mod tests {
                 request_number: 3,
                 serving: None,
             },
+            answered_unix_ms: Some(1.0),
         };
         let body = serde_json::to_vec(&reply).unwrap();
         assert_eq!(UpstreamReply::from_http(200, &body).unwrap(), reply);
@@ -260,6 +349,8 @@ mod tests {
             UpstreamReply::from_http(200, b"not json"),
             Err(UpstreamError::Malformed(_))
         ));
+        assert_eq!(path_of("http://a.b/c?d=1"), "/c?d=1");
+        assert_eq!(path_of("http://a.b"), "http://a.b");
         let api: ApiError = UpstreamError::Unreachable("HttpRequestDenied".into()).into();
         assert_eq!(api.status, 502);
     }

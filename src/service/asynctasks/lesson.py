@@ -18,15 +18,16 @@ import tour
 async def main(trace, params):
     delays = tour.ints(params["delays"])
     timeout_ms = params["timeout_ms"]
-    calls = trace.calls(params)
+    calls = tour.calls(params)  # fetch(delay) coroutines: nothing runs until awaited
     # region: idea
     tasks = [asyncio.create_task(call) for call in calls]
     done, pending = await asyncio.wait(tasks, timeout=timeout_ms / 1000)
-    done_ids = trace.completion_order()  # read before the cancels are recorded
     for task in pending:
         task.cancel()  # a request: it lands at the task's next await
     await asyncio.gather(*pending, return_exceptions=True)  # wait until it has landed
     # endregion: idea
+    ended = {tour.task_id(task) for task in done}
+    done_ids = [id for id in trace.completion_order() if id in ended]  # in the order they ended
     for task in done:
         task.exception()  # each failure is in the report: mark it as seen, not lost
     total_time_ms = trace.now_ms()

@@ -7,20 +7,19 @@ in src/tour/01-sequential/src/lib.rs does the same.
 Run: PYTHONPATH=src/common/python python src/tour/01-sequential/lesson.py http://127.0.0.1:3000 delays=300,200,100
 """
 
-import asyncio
-
 import tour
+from tour import UpstreamError
 
 
 async def main(trace, params):
     delays = tour.ints(params["delays"])
-    calls = trace.calls(params)
+    calls = tour.calls(params)  # fetch(delay) coroutines: nothing runs until awaited
     # region: idea
     for call in calls:
         try:
             await call  # suspends main until this call is done
-        except tour.UpstreamError:
-            pass  # recorded on its task; the next call still runs
+        except UpstreamError:
+            pass  # the next call still runs
     # endregion: idea
     return trace.report("sequential", params, sum(delays))
 

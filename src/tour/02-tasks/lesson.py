@@ -11,23 +11,19 @@ Run: PYTHONPATH=src/common/python python src/tour/02-tasks/lesson.py http://127.
 import asyncio
 
 import tour
+from tour import UpstreamError
 
 
 async def main(trace, params):
     delays = tour.ints(params["delays"])
-    calls = trace.calls(params)
+    calls = tour.calls(params)  # fetch(delay) coroutines: nothing runs until awaited
     # region: idea
-    tasks = []
-    for id, call in enumerate(calls):
-        trace.event(id, "created")
-        tasks.append(asyncio.create_task(call))  # scheduled, not yet running
-    trace.note("the creator awaits a 1 ms sleep: meanwhile the new tasks start")
-    await asyncio.sleep(0.001)
-    for id, task in enumerate(tasks):
-        trace.event(id, "awaited")
+    tasks = [asyncio.create_task(call) for call in calls]  # scheduled, not yet running
+    await asyncio.sleep(0.001)  # the creator awaits: meanwhile the new tasks start
+    for task in tasks:
         try:
             await task  # it has been running all along
-        except tour.UpstreamError:
+        except UpstreamError:
             pass
     # endregion: idea
     return trace.report("tasks", params, max(delays))

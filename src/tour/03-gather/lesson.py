@@ -14,6 +14,7 @@ Run: PYTHONPATH=src/common/python python src/tour/03-gather/lesson.py http://127
 import asyncio
 
 import tour
+from tour import UpstreamError
 
 
 def summary(result):
@@ -23,23 +24,26 @@ def summary(result):
 async def main(trace, params):
     delays = tour.ints(params["delays"])
     fail = set(tour.ints(params.get("fail")))
-    calls = trace.calls(params)
+    calls = tour.calls(params)  # fetch(delay) coroutines: nothing runs until awaited
     # region: idea
+    error = None
     if params.get("return_exceptions"):
         results = await asyncio.gather(*calls, return_exceptions=True)  # failures in place
-        extra = {"outcome": "ok", "results": [summary(r) for r in results]}
-        expected = max(delays)
     else:
         try:
             results = await asyncio.gather(*calls)  # the first error is raised here
-            extra = {"outcome": "ok", "results": results}
-            expected = max(delays)
-        except tour.UpstreamError as error:
-            failed = next(t["id"] for t in trace.tasks if t["error"] == str(error))
-            extra = {"outcome": "error", "error": {"task": failed, "message": str(error)},
-                     "cancelled": trace.ids_with("cancelled")}  # none: the others run on
-            expected = min(delays[i] for i in fail)
+        except UpstreamError as raised:
+            error = raised  # the other calls run on: gather does not cancel them
     # endregion: idea
+    if error is None:
+        extra = {"outcome": "ok", "results": [summary(r) for r in results]}
+        expected = max(delays)
+    else:
+        # The first failure gather saw: the first call to end with an error.
+        failed = next(id for id in trace.completion_order() if trace.tasks[id]["outcome"] == "error")
+        extra = {"outcome": "error", "error": {"task": failed, "message": str(error)},
+                 "cancelled": trace.ids_with("cancelled")}  # none: the others run on
+        expected = min(delays[i] for i in fail)
     report = trace.report("gather", params, expected, **extra)
     report["completion_order"] = trace.completion_order()
     return report

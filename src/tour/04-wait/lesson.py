@@ -22,23 +22,20 @@ async def main(trace, params):
     delays = tour.ints(params["delays"])
     fail = set(tour.ints(params.get("fail")))
     timeout_ms = params.get("timeout_ms")
-    calls = trace.calls(params)
+    calls = tour.calls(params)  # fetch(delay) coroutines: nothing runs until awaited
+    timeout = None if timeout_ms is None else timeout_ms / 1000
     # region: idea
     tasks = [asyncio.create_task(call) for call in calls]
-    done, pending = await asyncio.wait(
-        tasks, timeout=None if timeout_ms is None else timeout_ms / 1000,
-        return_when=RETURN_WHEN[params["return_when"]])
-    timed_out = timeout_ms is not None and not done_enough(done, tasks, params["return_when"])
-    if timed_out:
-        trace.note("timeout: wait returns with what is done")
-    done_ids = [i for i in trace.completion_order()]
-    pending_ids = [i for i, task in enumerate(tasks) if task in pending]
-    if pending:
-        trace.note("cancelling the pending tasks")
+    done, pending = await asyncio.wait(tasks, timeout=timeout,
+                                       return_when=RETURN_WHEN[params["return_when"]])
     for task in pending:
         task.cancel()  # CancelledError at the task's await
     await asyncio.gather(*pending, return_exceptions=True)  # let the cancels land
     # endregion: idea
+    timed_out = timeout_ms is not None and not done_enough(done, tasks, params["return_when"])
+    ended = {tour.task_id(task) for task in done}
+    done_ids = [id for id in trace.completion_order() if id in ended]  # in the order they ended
+    pending_ids = sorted(tour.task_id(task) for task in pending)
     for task in done:
         task.exception()  # each failure is in the report: mark it as seen, not lost
     expected = {"first_completed": min(delays),

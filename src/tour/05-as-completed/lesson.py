@@ -11,25 +11,25 @@ Run: PYTHONPATH=src/common/python python src/tour/05-as-completed/lesson.py http
 import asyncio
 
 import tour
+from tour import UpstreamError
 
 
 async def main(trace, params):
     delays = tour.ints(params["delays"])
     timeout_ms = params.get("timeout_ms")
-    calls = trace.calls(params)
+    timeout = None if timeout_ms is None else timeout_ms / 1000
+    calls = tour.calls(params)  # fetch(delay) coroutines: nothing runs until awaited
     tasks = [asyncio.create_task(call) for call in calls]
     # region: idea
     timed_out = False
     try:
-        timeout = None if timeout_ms is None else timeout_ms / 1000
         for next_done in asyncio.as_completed(tasks, timeout=timeout):
             try:
                 await next_done  # the next call to finish, whichever it is
-            except tour.UpstreamError:
-                pass  # recorded on its task
+            except UpstreamError:
+                pass  # a failed call: the next one is awaited all the same
     except asyncio.TimeoutError:
-        timed_out = True
-        trace.note("timeout: the remaining calls are cancelled")
+        timed_out = True  # the remaining calls are cancelled
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

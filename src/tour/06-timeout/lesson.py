@@ -11,21 +11,22 @@ Run: PYTHONPATH=src/common/python python src/tour/06-timeout/lesson.py http://12
 import asyncio
 
 import tour
+from tour import UpstreamError
 
 
 async def main(trace, params):
     delay_ms, timeout_ms = params["delay_ms"], params["timeout_ms"]
-    call = trace.upstream(delay_ms)
     # region: idea
     try:
-        result = await asyncio.wait_for(call, timeout=timeout_ms / 1000)
+        result = await asyncio.wait_for(tour.fetch(delay_ms), timeout=timeout_ms / 1000)
         extra = {"outcome": "ok", "result": result}
-    except asyncio.TimeoutError:  # the call was cancelled first
-        trace.finished(0, "timed_out", error=f"timed out after {timeout_ms} ms; the request was dropped")
+    except asyncio.TimeoutError:  # the call was cancelled first: its request dropped
         extra = {"outcome": "timed_out"}
-    except tour.UpstreamError as error:
+    except UpstreamError as error:
         extra = {"outcome": "error", "error": str(error)}
     # endregion: idea
+    if extra["outcome"] == "timed_out":  # the call's record says cancelled: it was the timeout
+        trace.finished(0, "timed_out", error=f"timed out after {timeout_ms} ms; the request was dropped")
     return trace.report("timeout", params, min(delay_ms, timeout_ms), **extra)
 
 

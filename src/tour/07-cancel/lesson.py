@@ -19,35 +19,28 @@ async def main(trace, params):
     cancel_after_ms = params["cancel_after_ms"]
     # region: idea
     # Part 1: a task that has finished cannot be cancelled.
-    finished_task = asyncio.create_task(trace.upstream(0))
+    finished_task = asyncio.create_task(tour.fetch(0))
     finished_result = await finished_task
-    finished_cancel = finished_task.cancel()  # False
-    trace.note(f"finished_task.cancel() returned {finished_cancel}")
+    finished_cancel = finished_task.cancel()  # False: it is done, its result stays
 
     # Part 2: a running task stops only at an await.
-    call = trace.upstream(delay_ms)
-    work_id = len(trace.tasks) - 1
-
     async def work():
-        trace.started(work_id)
-        trace.event(work_id, f"CPU step of {work_ms} ms (no await inside)")
-        tour.burn_for(work_ms)  # nothing else runs meanwhile, the canceller neither
-        trace.event(work_id, "CPU step done; now awaiting the upstream")
-        return await call  # CancelledError lands here
+        tour.burn_for(work_ms)  # a CPU step: nothing else runs meanwhile, the canceller neither
+        return await tour.fetch(delay_ms)  # CancelledError lands here
 
-    worker = asyncio.create_task(trace.measure(work_id, work()))
-    cancel_due_ms = tour.round_ms(trace.now_ms() + cancel_after_ms)
-    trace.note(f"the canceller sleeps {cancel_after_ms} ms")
-    await asyncio.sleep(cancel_after_ms / 1000)
-    cancel_called_ms = trace.now_ms()
-    cancel_accepted = worker.cancel()
-    trace.note(f"worker.cancel() returned {cancel_accepted}")
+    worker = asyncio.create_task(work())
+    await asyncio.sleep(cancel_after_ms / 1000)  # the worker runs meanwhile
+    cancel_accepted = worker.cancel()  # False if it has finished already
     # endregion: idea
     try:
         await worker
     except asyncio.CancelledError:
-        if trace.tasks[work_id]["started_ms"] is None:
-            trace.finished(work_id, "cancelled", error="cancelled before it ever ran")
+        pass  # its record says when and where
+    work_id = tour.task_id(worker)
+    # The cancel was due when the canceller began its sleep, right after creating the
+    # worker; it was called when the canceller ran again.
+    cancel_due_ms = tour.round_ms(trace.tasks[work_id]["created_ms"] + cancel_after_ms)
+    cancel_called_ms = trace.tasks[work_id]["cancel_called_ms"]
     expected = min(max(cancel_after_ms, work_ms), work_ms + delay_ms)
     return trace.report(
         "cancel", params, expected, cancel_due_ms=cancel_due_ms,
@@ -55,8 +48,9 @@ async def main(trace, params):
         cancel_late_by_ms=tour.round_ms(max(cancel_called_ms - cancel_due_ms, 0)),
         worker={"task": work_id, "cancel_returned": cancel_accepted,
                 "outcome": trace.tasks[work_id]["outcome"]},
-        finished_task={"task": 0, "cancel_returned": finished_cancel,
-                       "outcome": trace.tasks[0]["outcome"], "result": finished_result})
+        finished_task={"task": tour.task_id(finished_task), "cancel_returned": finished_cancel,
+                       "outcome": trace.tasks[tour.task_id(finished_task)]["outcome"],
+                       "result": finished_result})
 
 
 if __name__ == "__main__":

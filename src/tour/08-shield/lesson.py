@@ -17,25 +17,23 @@ import tour
 async def main(trace, params):
     delay_ms, timeout_ms = params["delay_ms"], params["timeout_ms"]
     shielded = params["shield"] in (True, "true", 1, "1")
-    work = asyncio.create_task(trace.upstream(delay_ms))
-    trace.note(f"waiting for the work at most {timeout_ms} ms")
-    timeout_at_ms = None
+    loop = asyncio.get_running_loop()
+    gave_up_at = None
     # region: idea
+    work = asyncio.create_task(tour.fetch(delay_ms))
     try:
-        waited = asyncio.shield(work) if shielded else work
+        waited = asyncio.shield(work) if shielded else work  # unshielded: the timeout cancels it
         await asyncio.wait_for(waited, timeout=timeout_ms / 1000)
     except asyncio.TimeoutError:
-        timeout_at_ms = trace.now_ms()
+        gave_up_at = loop.time()  # the waiter gives up here
         if shielded:
-            trace.note("TimeoutError: the waiter gives up; the shielded work goes on")
-            await work  # still running: it ends at delay_ms
-        else:
-            trace.note("TimeoutError: without a shield, the work is cancelled")
+            await work  # the shielded work goes on: it ends at delay_ms
     # endregion: idea
-    timed_out = timeout_at_ms is not None
+    timed_out = gave_up_at is not None
     expected = timeout_ms if timed_out and not shielded else delay_ms
     return trace.report("shield", params, expected, timed_out=timed_out,
-                        timeout_at_ms=timeout_at_ms, work=trace.tasks[0])
+                        timeout_at_ms=trace.ms_at(gave_up_at) if timed_out else None,
+                        work=trace.task(tour.task_id(work)))
 
 
 if __name__ == "__main__":

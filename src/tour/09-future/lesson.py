@@ -11,45 +11,39 @@ Run: PYTHONPATH=src/common/python python src/tour/09-future/lesson.py http://127
 import asyncio
 
 import tour
+from tour import UpstreamError
 
 
 async def main(trace, params):
     delay_ms, waiters = params["delay_ms"], params["waiters"]
+    states = [{"state": "pending", "t_ms": trace.now_ms()}]
     # region: idea
     fut = asyncio.get_running_loop().create_future()
-    states = [{"state": "pending", "t_ms": trace.now_ms()}]
 
-    async def waiter(id):
-        trace.started(id)
-        trace.finished(id, "ok", result=await fut)  # wakes when fut is set
-
-    ids = [trace.add_task(f"waiter {n}: await fut") for n in range(waiters)]
-    waiting = [asyncio.create_task(trace.measure(id, waiter(id))) for id in ids]
-    call = trace.upstream(delay_ms)
-    setter_id = len(trace.tasks) - 1
+    async def waiter():
+        return await fut  # wakes when fut is set
 
     async def setter():
         try:
-            answer = await call
-        except tour.UpstreamError as error:
+            answer = await tour.fetch(delay_ms)
+        except UpstreamError as error:
             answer = {"error": str(error)}
         fut.set_result(answer)  # PENDING -> done: every waiter wakes
-        trace.event(setter_id, "fut.set_result(answer)")
-        finished_ms = trace.now_ms()
         try:
             fut.set_result("another value")
             second = {"accepted": True}
-        except asyncio.InvalidStateError:
-            trace.event(setter_id, "a second set_result is refused: InvalidStateError")
+        except asyncio.InvalidStateError:  # a future is set once
             second = {"accepted": False, "error": "InvalidStateError: the result is already set"}
-        return answer, finished_ms, second
+        return answer, second
 
+    waiting = [asyncio.create_task(waiter(), name=f"waiter {n}: await fut") for n in range(waiters)]
     setting = asyncio.create_task(setter())
-    await asyncio.gather(*waiting)
-    answer, finished_ms, second_set = await setting
+    received = await asyncio.gather(*waiting)
+    answer, second_set = await setting
     # endregion: idea
-    states.append({"state": "finished", "t_ms": finished_ms, "done": fut.done()})
-    received = [trace.tasks[id]["result"] for id in ids]
+    # The setter set fut right after its call answered, in the same step.
+    states.append({"state": "finished", "t_ms": trace.tasks[tour.task_id(setting)]["finished_ms"],
+                   "done": fut.done()})
     return trace.report("future", params, delay_ms, value=answer, first_set_accepted=True,
                         all_waiters_got_the_value=all(r == answer for r in received),
                         second_set=second_set, states=states)

@@ -14,44 +14,38 @@ import asyncio
 import tour
 
 
-async def run_workers(trace, tasks, steps, step_ms, yields, busy):
+async def run_workers(tasks, steps, step_ms, yields):
+    """`tasks` workers of `steps` CPU steps each, at once: the order the steps ran in."""
+    names = [chr(ord("A") + n) for n in range(tasks)]
+    run = "with_yields" if yields else "without_yields"
     order = []
 
     # region: idea
-    async def worker(id, name):
-        trace.started(id)
+    async def worker(name):
         for step in range(steps):
-            busy["now"] += 1
-            busy["max"] = max(busy["max"], busy["now"])
-            trace.event(id, f"step {step}")
-            order.append(f"{name}{step}")
+            order.append(f"{name}{step}")  # the step that runs now
             tour.burn_for(step_ms)  # runs alone: nothing else can run meanwhile
-            busy["now"] -= 1
             if yields:
                 await asyncio.sleep(0)  # a yield point: the loop may switch here
-        trace.finished(id, "ok", result={"steps": steps})
-    # endregion: idea
+        return {"steps": steps}
 
-    workers = []
-    for n in range(tasks):
-        name = chr(ord("A") + n)
-        id = trace.add_task(f"worker {name} ({'with_yields' if yields else 'without_yields'})")
-        workers.append(asyncio.create_task(trace.measure(id, worker(id, name))))
+    workers = [asyncio.create_task(worker(name), name=f"worker {name} ({run})") for name in names]
     await asyncio.gather(*workers)
+    # endregion: idea
     return " ".join(order)
 
 
 async def main(trace, params):
     tasks, steps, step_ms, mode = params["n"], params["steps"], params["step_ms"], params["mode"]
     runs = {"yield": [True], "no-yield": [False]}.get(mode, [True, False])
-    busy = {"now": 0, "max": 0}
     orders = {}
     for yields in runs:
         name = "with_yields" if yields else "without_yields"
-        orders[name] = await run_workers(trace, tasks, steps, step_ms, yields, busy)
+        orders[name] = await run_workers(tasks, steps, step_ms, yields)
     total_ms = len(runs) * tasks * steps * step_ms
+    # Measured by the recorder: the most task steps under way at any one time.
     return trace.report("event-loop", params, total_ms, step_order=orders,
-                        max_steps_running_at_once=busy["max"])
+                        max_steps_running_at_once=trace.most_steps_at_once)
 
 
 if __name__ == "__main__":

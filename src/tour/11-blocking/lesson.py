@@ -20,27 +20,24 @@ import time
 import tour
 
 
-async def sleep_in_tasks(trace, tasks, delay_ms, blocks):
-    """Starts `tasks` tasks that each sleep `delay_ms`, blocking or not; waits for all."""
+async def sleep_in_tasks(tasks, delay_ms, blocks):
+    """Starts `tasks` tasks that each sleep `delay_ms`, blocking or not; waits for all.
+    (Each task's steps are timed as it runs: how long it held the thread.)"""
     seconds = delay_ms / 1000
+    call = f"time.sleep({seconds})" if blocks else f"await asyncio.sleep({seconds})"
+    slept = "blocking" if blocks else "async"
 
-    async def sleeper(id):
-        trace.started(id)
-        # region: idea
+    # region: idea
+    async def sleeper():
         if blocks:
             time.sleep(seconds)  # holds the loop's one thread: nothing else runs
         else:
             await asyncio.sleep(seconds)  # suspends this task only
-        # endregion: idea
-        trace.finished(id, "ok", result={"slept": "blocking" if blocks else "async"})
+        return {"slept": slept}
 
-    running = []
-    for n in range(tasks):
-        call = f"time.sleep({seconds})" if blocks else f"await asyncio.sleep({seconds})"
-        id = trace.add_task(f"task {n}: {call}")
-        # measure() times each step of the task: how long it held the thread.
-        running.append(asyncio.create_task(trace.measure(id, sleeper(id))))
-    await asyncio.gather(*running)
+    sleepers = [asyncio.create_task(sleeper(), name=f"task {n}: {call}") for n in range(tasks)]
+    await asyncio.gather(*sleepers)
+    # endregion: idea
 
 
 async def main(trace, params):
@@ -48,7 +45,7 @@ async def main(trace, params):
     runs = {}
     for blocks in {"blocking": [True], "async": [False]}.get(mode, [True, False]):
         started = trace.now_ms()
-        await sleep_in_tasks(trace, tasks, delay_ms, blocks)
+        await sleep_in_tasks(tasks, delay_ms, blocks)
         runs["blocking" if blocks else "async"] = {
             "elapsed_ms": tour.round_ms(trace.now_ms() - started),
             "expected_ms": tasks * delay_ms if blocks else delay_ms,

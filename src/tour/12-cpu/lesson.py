@@ -33,9 +33,8 @@ def spin_cpu(ms):
 async def run_tasks(trace, tasks, label, work):
     """Runs `tasks` tasks of `work` at once: (elapsed ms, how many processes did it)."""
     started = trace.now_ms()
-    ids = [trace.add_task(label(n)) for n in range(tasks)]
-    pids = await asyncio.gather(*(asyncio.create_task(trace.measure(id, work(id))) for id in ids))
-    return tour.round_ms(trace.now_ms() - started), len(set(pids))
+    done = await asyncio.gather(*(asyncio.create_task(work(), name=label(n)) for n in range(tasks)))
+    return tour.round_ms(trace.now_ms() - started), len({result["process"] for result in done})
 
 
 async def main(trace, params):
@@ -47,20 +46,15 @@ async def main(trace, params):
         pool = concurrent.futures.ProcessPoolExecutor(tasks)
         # Start the workers now, not inside the first offload's step.
         await asyncio.gather(*(loop.run_in_executor(pool, os.getpid) for _ in range(tasks)))
-        trace.note(f"started {tasks} worker processes")
 
     # region: idea
-    async def inline(id):
-        trace.started(id)
+    async def inline():
         pid = spin_cpu(work_ms)  # no await inside: the loop's thread is this task's
-        trace.finished(id, "ok", result={"process": pid})
-        return pid
+        return {"process": pid}
 
-    async def offload(id):
-        trace.started(id)
+    async def offload():
         pid = await loop.run_in_executor(pool, spin_cpu, work_ms)  # the loop is free meanwhile
-        trace.finished(id, "ok", result={"process": pid})
-        return pid
+        return {"process": pid}
     # endregion: idea
 
     runs, sequential_ms = {}, tasks * work_ms

@@ -42,6 +42,7 @@ async fn answer(request: Request) -> Result<Reply, ApiError> {
         status: status.as_u16(),
         filler: ".".repeat(filler_bytes as usize),
         instance,
+        answered_unix_ms: Some(common::clock::unix_ms()),
     };
     let reply = reply::json(status, &body);
     Ok(match framing {

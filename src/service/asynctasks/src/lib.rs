@@ -10,7 +10,8 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{CallPlan, Outcome, Report, Trace, TracedCall, task};
+use common::upstream::Fetch;
+use common::{CallPlan, Outcome, Report, Trace, task};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde_json::json;
@@ -38,23 +39,23 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     let trace = Trace::start();
-    let calls = plan.declare(&trace);
-    // region: asynctasks
-    let mut running: FuturesUnordered<_> = calls.into_iter().map(TracedCall::run).collect();
-    let all_done = async { while running.next().await.is_some() {} };
     let limit = Duration::from_millis(timeout_ms);
-    let timed_out = task::timeout(limit, all_done).await.is_err();
-    let done = trace.completion_order(); // read before the drop records the cancels
-    drop(running); // drops, which cancels, the fetches still pending
-    // endregion: asynctasks
+    let timed_out = trace.watch(fetch_all_within(plan.calls(), limit)).await;
+    let done = trace.completion_order();
     let total_time_ms = trace.now_ms();
 
     let params = plan.params(json!({ "timeout_ms": timeout_ms }));
     let expected_ms = demo::within_timeout(plan.longest_ms(), Some(timeout_ms));
+    let cancelled = trace.ids_with(Outcome::Cancelled);
     let note = if !timed_out {
-        "Every fetch finished before the timeout, so nothing was cancelled."
+        format!(
+            "Every fetch finished within the {timeout_ms} ms timeout, by {total_time_ms} ms, so nothing was cancelled."
+        )
     } else {
-        INFO.note
+        format!(
+            "The fetches ran together: {:?} finished within the {timeout_ms} ms timeout; {cancelled:?} were cancelled when it passed.",
+            done
+        )
     };
     let report = Report::new(&INFO, params, expected_ms, &trace)
         .with_note(note)
@@ -64,3 +65,15 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         .with("total_time_ms", total_time_ms);
     Ok(report.into_reply())
 }
+
+// region: asynctasks
+/// The original handler's `asyncio.wait(tasks, timeout=...)`: every fetch at once,
+/// those not done when the timeout passes cancelled. True when it passed.
+async fn fetch_all_within(fetches: Vec<Fetch>, limit: Duration) -> bool {
+    let mut running: FuturesUnordered<_> = fetches.into_iter().collect();
+    let all_done = async { while running.next().await.is_some() {} };
+    let timed_out = task::timeout(limit, all_done).await.is_err();
+    drop(running); // drops, which cancels, the fetches still pending
+    timed_out
+}
+// endregion: asynctasks

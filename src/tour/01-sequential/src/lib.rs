@@ -3,11 +3,12 @@
 //! asyncio: `for url in urls: results.append(await fetch(url))`. Each `await`
 //! suspends the handler until that fetch is done, so the next fetch has not even
 //! started: the total is the sum of the delays.
-//! Rust: `for call in calls { call.run().await }` does exactly the same. An `async`
-//! block is lazy, like a coroutine object: nothing runs until it is awaited.
+//! Rust: `for call in calls { call.await }` does exactly the same. A future is
+//! lazy, like a coroutine object: a call does nothing until it is awaited.
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
+use common::upstream::Fetch;
 use common::{CallPlan, Report, Trace};
 use serde_json::json;
 use spin_sdk::http::Request;
@@ -32,13 +33,21 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     let trace = Trace::start();
-    // region: sequential
-    for call in plan.declare(&trace) {
-        // A failed call is recorded on its task; the next one still runs.
-        let _ = call.run().await;
-    }
-    // endregion: sequential
+    trace.watch(one_after_another(plan.calls())).await;
 
     let expected_ms = plan.delays.iter().sum::<u64>() as f64;
-    Ok(Report::new(&INFO, plan.params(json!({})), expected_ms, &trace).into_reply())
+    let report = Report::new(&INFO, plan.params(json!({})), expected_ms, &trace);
+    let note = demo::overlap_sentence(report.elapsed_ms, &plan.delays);
+    Ok(report.with_note(note).into_reply())
 }
+
+// region: sequential
+/// `for call in calls: await call`: each call is sent only when the one before
+/// has answered.
+async fn one_after_another(calls: Vec<Fetch>) {
+    for call in calls {
+        // A failed call is an Err like any other answer; the next one still runs.
+        let _ = call.await;
+    }
+}
+// endregion: sequential

@@ -3,15 +3,15 @@
 //! asyncio: `tasks = [asyncio.create_task(fetch(url)) for url in urls]`, then
 //! `await task` for each. The tasks run as soon as the creator yields, so they all
 //! overlap and the total is the longest delay, not the sum.
-//! Rust: `common::task::spawn(call.run())` returns a handle; awaiting the handles
-//! one by one collects results of work that has been running all along.
+//! Rust: `common::task::spawn(call)` returns a handle; awaiting the handles one by
+//! one collects results of work that has been running all along.
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
+use common::upstream::Fetch;
 use common::{CallPlan, Report, Trace, task};
 use serde_json::json;
 use spin_sdk::http::Request;
-use std::time::Duration;
 
 pub mod route;
 
@@ -33,29 +33,41 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     let trace = Trace::start();
-    // region: tasks
-    let handles: Vec<_> = plan
-        .declare(&trace)
-        .into_iter()
-        .map(|call| {
-            trace.event(call.task, "created");
-            (call.task, task::spawn(call.run()))
-        })
-        .collect();
-
-    // New tasks run once their creator awaits something, as in asyncio. A real
-    // wait on the host (rather than a bare yield, after which this executor may
-    // poll the creator again first) makes sure they all get their turn.
-    trace.note("the creator awaits a 1 ms sleep: meanwhile the new tasks start");
-    spin_sdk::time::sleep(Duration::from_millis(1)).await;
-
-    for (id, handle) in handles {
-        trace.event(id, "awaited");
-        // The task records its own outcome on the trace.
-        let _ = handle.await;
-    }
-    // endregion: tasks
+    trace.watch(create_tasks_then_await(plan.calls())).await;
 
     let expected_ms = plan.longest_ms() as f64;
-    Ok(Report::new(&INFO, plan.params(json!({})), expected_ms, &trace).into_reply())
+    let report = Report::new(&INFO, plan.params(json!({})), expected_ms, &trace);
+    let last_start = report
+        .tasks
+        .iter()
+        .filter_map(|t| t.started_ms)
+        .fold(0.0, f64::max);
+    let first_end = report
+        .tasks
+        .iter()
+        .filter_map(|t| t.finished_ms)
+        .fold(f64::MAX, f64::min);
+    let started = if last_start <= first_end {
+        format!("Every task had started by {last_start} ms, before the first one ended.")
+    } else {
+        format!("The last task started at {last_start} ms, after the first one ended.")
+    };
+    let note = format!(
+        "{started} {}",
+        demo::overlap_sentence(report.elapsed_ms, &plan.delays)
+    );
+    Ok(report.with_note(note).into_reply())
 }
+
+// region: tasks
+/// `tasks = [asyncio.create_task(call) for call in calls]`, then `await` each.
+async fn create_tasks_then_await(calls: Vec<Fetch>) {
+    // Each task starts at the creator's next await, as in asyncio.
+    let tasks: Vec<_> = calls.into_iter().map(task::spawn).collect();
+    for task in tasks {
+        // The first await lets every task start; by the time a task is awaited it
+        // may be long done, and awaiting it only collects its answer.
+        let _ = task.await;
+    }
+}
+// endregion: tasks

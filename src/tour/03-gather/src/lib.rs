@@ -10,8 +10,8 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::upstream::UpstreamError;
-use common::{CallPlan, Outcome, Report, Trace, TracedCall};
+use common::upstream::{Fetch, UpstreamError, UpstreamReply};
+use common::{CallPlan, Outcome, Report, Trace};
 use futures::future::{join_all, try_join_all};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
@@ -37,31 +37,20 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     let trace = Trace::start();
-    let calls = plan.declare(&trace);
     let params = plan.params(json!({ "return_exceptions": return_exceptions }));
     let longest_ms = plan.longest_ms() as f64;
 
     let report = if return_exceptions {
-        // region: join_all
-        let results = join_all(calls.into_iter().map(TracedCall::run)).await;
-        // endregion: join_all
-        let results: Vec<Value> = results.iter().map(result_or_error).collect();
+        let answers = trace.watch(gather_return_exceptions(plan.calls())).await;
+        let results: Vec<Value> = answers.iter().map(result_or_error).collect();
         Report::new(&INFO, params, longest_ms, &trace)
             .with_rust(&[JOIN_ALL])
             .with("outcome", "ok")
             .with("results", results)
     } else {
-        // region: try_join_all
-        let labelled = calls.into_iter().map(|call| {
-            let task = call.task;
-            async move { call.run().await.map_err(|error| (task, error)) }
-        });
-        // The first Err returns at once; the calls still running are dropped.
-        let gathered = try_join_all(labelled).await;
-        // endregion: try_join_all
-        match gathered {
+        match trace.watch(asyncio_gather(plan.calls())).await {
             Ok(replies) => {
-                let results: Vec<Value> = replies.iter().map(demo::reply_summary).collect();
+                let results: Vec<Value> = replies.iter().map(UpstreamReply::summary).collect();
                 Report::new(&INFO, params, longest_ms, &trace)
                     .with("outcome", "ok")
                     .with("results", results)
@@ -79,18 +68,49 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
             }
         }
     };
-    Ok(report
-        .with("completion_order", trace.completion_order())
-        .into_reply())
+    let order = trace.completion_order();
+    let report = match report.extra.get("outcome").and_then(Value::as_str) {
+        Some("ok") => {
+            let note = format!(
+                "{} The results are in argument order; the calls finished in the order {order:?}.",
+                demo::overlap_sentence(report.elapsed_ms, &plan.delays)
+            );
+            report.with_note(note)
+        }
+        _ => report,
+    };
+    Ok(report.with("completion_order", order).into_reply())
 }
 
 /// With `return_exceptions=true`: every result in order, failures in their place.
 const JOIN_ALL: common::Region = common::region!("join_all");
 
+// region: join_all
+/// `await asyncio.gather(*calls, return_exceptions=True)`: every answer, in the
+/// order the calls were given, failures in their place.
+async fn gather_return_exceptions(calls: Vec<Fetch>) -> Vec<Result<UpstreamReply, UpstreamError>> {
+    join_all(calls).await
+}
+// endregion: join_all
+
+// region: try_join_all
+/// `await asyncio.gather(*calls)`: every reply in argument order, or the first
+/// failure (with the number of the call that failed).
+async fn asyncio_gather(calls: Vec<Fetch>) -> Result<Vec<UpstreamReply>, (usize, UpstreamError)> {
+    let numbered = calls
+        .into_iter()
+        .enumerate()
+        .map(|(i, call)| async move { call.await.map_err(|error| (i, error)) });
+    // The first Err returns at once; the calls still running are dropped, which
+    // cancels them (asyncio's gather would leave them running).
+    try_join_all(numbered).await
+}
+// endregion: try_join_all
+
 /// A result as `gather(return_exceptions=True)` lists it: the value or the error.
-fn result_or_error(answer: &Result<common::upstream::UpstreamReply, UpstreamError>) -> Value {
+fn result_or_error(answer: &Result<UpstreamReply, UpstreamError>) -> Value {
     match answer {
-        Ok(reply) => demo::reply_summary(reply),
+        Ok(reply) => reply.summary(),
         Err(error) => json!({ "error": error.to_string() }),
     }
 }

@@ -11,7 +11,8 @@
 use basics::route::shared;
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{CallPlan, Outcome, Report, Trace, TracedCall, task};
+use common::upstream::Fetch;
+use common::{CallPlan, Outcome, Report, Trace, task};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde_json::json;
@@ -40,14 +41,24 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     let trace = Trace::start();
-    let calls = plan.declare(&trace);
     let until = ReturnWhen::from_name(return_when).expect("route::RETURN_WHEN names only these");
     let limit = timeout_ms.map(Duration::from_millis);
-    let waited = asyncio_wait(&trace, calls, until, limit).await;
+    let waited = trace.watch(asyncio_wait(plan.calls(), until, limit)).await;
 
     let params = plan.params(json!({ "return_when": return_when, "timeout_ms": timeout_ms }));
     let expected_ms = demo::within_timeout(condition_met_ms(&plan, until), timeout_ms);
-    let report = Report::new(&INFO, params, expected_ms, &trace)
+    let report = Report::new(&INFO, params, expected_ms, &trace);
+    let why = if waited.timed_out {
+        format!("its {} ms timeout passed", timeout_ms.unwrap_or(0))
+    } else {
+        format!("{return_when} held")
+    };
+    let note = format!(
+        "wait returned at {} ms because {why}, with done {:?} and pending {:?}; the pending calls were then cancelled.",
+        report.elapsed_ms, waited.done, waited.pending
+    );
+    let report = report
+        .with_note(note)
         .with("timed_out", waited.timed_out)
         .with("done", waited.done)
         .with("pending", waited.pending)
@@ -90,52 +101,38 @@ struct Waited {
     pending: Vec<usize>,
 }
 
-/// `asyncio.wait(calls, timeout=limit, return_when=...)`, then the pending calls
-/// are cancelled, as the original `/asynctasks` meant to.
+// region: wait
+/// `done, pending = await asyncio.wait(calls, timeout=limit, return_when=...)`,
+/// then the pending calls are cancelled, as the original `/asynctasks` meant to.
 async fn asyncio_wait(
-    trace: &Trace,
-    calls: Vec<TracedCall>,
+    calls: Vec<Fetch>,
     return_when: ReturnWhen,
     limit: Option<Duration>,
 ) -> Waited {
-    let ids: Vec<usize> = calls.iter().map(|call| call.task).collect();
-    // region: wait
-    // Every call runs at once; the set yields each one as it completes.
-    let mut running: FuturesUnordered<_> = calls
-        .into_iter()
-        .map(|call| async move { call.run().await.is_ok() })
+    let count = calls.len();
+    // Every call runs at once; the set yields each one, numbered, as it completes.
+    let mut running: FuturesUnordered<_> = (calls.into_iter().enumerate())
+        .map(|(i, call)| async move { (i, call.await.is_ok()) })
         .collect();
+    let mut done = Vec::new();
     let until_condition = async {
-        while let Some(succeeded) = running.next().await {
-            let holds = match return_when {
-                ReturnWhen::FirstCompleted => true,
-                ReturnWhen::FirstException => !succeeded,
-                ReturnWhen::AllCompleted => false,
-            };
-            if holds {
+        while let Some((i, succeeded)) = running.next().await {
+            done.push(i);
+            if return_when == ReturnWhen::FirstCompleted
+                || (return_when == ReturnWhen::FirstException && !succeeded)
+            {
                 break;
             }
         }
     };
     // The timeout: the same race of work against a timer as wait_for (lesson 06).
     let timed_out = task::timeout_if(limit, until_condition).await.is_err();
-    if timed_out {
-        trace.note("timeout: wait returns with what is done");
-    }
-    let done: Vec<usize> = trace
-        .completion_order()
-        .into_iter()
-        .filter(|id| ids.contains(id))
-        .collect();
-    let pending: Vec<usize> = ids.into_iter().filter(|id| !done.contains(id)).collect();
-    if !pending.is_empty() {
-        trace.note("cancelling the pending tasks");
-    }
     drop(running); // drops, which cancels, the calls still pending
-    // endregion: wait
+    let pending = (0..count).filter(|i| !done.contains(i)).collect();
     Waited {
         timed_out,
         done,
         pending,
     }
 }
+// endregion: wait

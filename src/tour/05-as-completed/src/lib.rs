@@ -8,11 +8,13 @@
 
 use basics::route::shared;
 use common::demo::{self, DemoInfo};
+use common::ndjson::{self, Lines};
 use common::reply::{self, ApiError, Reply};
-use common::{CallPlan, Outcome, Report, Trace, ndjson, task};
+use common::upstream::{Fetch, UpstreamError, UpstreamReply};
+use common::{CallPlan, Outcome, Report, Trace, task};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use serde_json::json;
+use serde_json::{Value, json};
 use spin_sdk::http::Request;
 use std::time::Duration;
 
@@ -37,39 +39,71 @@ fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     Ok(ndjson::stream(move |lines| async move {
-        let trace = Trace::start();
-        let calls = plan.declare(&trace);
-        // region: as_completed
-        let mut running: FuturesUnordered<_> = calls
-            .into_iter()
-            .map(|call| {
-                let task = call.task;
-                async move {
-                    let _ = call.run().await;
-                    task
-                }
-            })
-            .collect();
-
-        let each_as_completed = async {
-            while let Some(task) = running.next().await {
-                lines.send(&trace.task_line(task, "completed"));
-            }
-        };
+        // The trace streams each task's start and end too, for the page to draw.
+        let trace = Trace::streaming(lines.clone());
         let limit = timeout_ms.map(Duration::from_millis);
-        let timed_out = task::timeout_if(limit, each_as_completed).await.is_err();
-        if timed_out {
-            trace.note("timeout: the remaining calls are cancelled");
-        }
-        drop(running); // cancels the calls still running
-        // endregion: as_completed
+        let timed_out = trace
+            .watch(each_as_completed(plan.calls(), limit, &lines))
+            .await;
 
         let params = plan.params(json!({ "timeout_ms": timeout_ms }));
         let expected_ms = demo::within_timeout(plan.longest_ms(), timeout_ms);
-        let summary = Report::new(&INFO, params, expected_ms, &trace)
+        let order = trace.completion_order();
+        let summary = Report::new(&INFO, params, expected_ms, &trace);
+        let first_ms = order
+            .first()
+            .and_then(|&task| summary.tasks[task].finished_ms);
+        let note = match first_ms {
+            Some(first_ms) => format!(
+                "The answers came in the order {order:?}, each line sent as its call finished: the first at {first_ms} ms, of a run of {} ms{}.",
+                summary.elapsed_ms,
+                if timed_out {
+                    " cut short by the timeout"
+                } else {
+                    ""
+                }
+            ),
+            None => format!(
+                "No call finished within the run's {} ms.",
+                summary.elapsed_ms
+            ),
+        };
+        let summary = summary
+            .with_note(note)
             .with("timed_out", timed_out)
-            .with("completion_order", trace.completion_order())
+            .with("completion_order", order)
             .with("cancelled", trace.ids_with(Outcome::Cancelled));
         lines.send(&summary.into_summary_line());
     }))
+}
+
+// region: as_completed
+/// `for next_done in asyncio.as_completed(calls, timeout=limit): await next_done`,
+/// each answer written out the moment it arrives. True when the timeout passed.
+async fn each_as_completed(calls: Vec<Fetch>, limit: Option<Duration>, lines: &Lines) -> bool {
+    // The set yields whichever call finishes next, numbered in argument order.
+    let mut running: FuturesUnordered<_> = (calls.into_iter().enumerate())
+        .map(|(i, call)| async move { (i, call.await) })
+        .collect();
+    let write_each = async {
+        while let Some((i, answer)) = running.next().await {
+            lines.send(&completed_line(i, &answer));
+        }
+    };
+    let timed_out = task::timeout_if(limit, write_each).await.is_err();
+    drop(running); // cancels the calls still running
+    timed_out
+}
+// endregion: as_completed
+
+/// The line written for call `i` when it completes: its outcome and answer.
+fn completed_line(i: usize, answer: &Result<UpstreamReply, UpstreamError>) -> Value {
+    match answer {
+        Ok(reply) => {
+            json!({ "what": "completed", "task": i, "outcome": Outcome::Ok, "result": reply.summary() })
+        }
+        Err(error) => {
+            json!({ "what": "completed", "task": i, "outcome": Outcome::Error, "error": error.to_string() })
+        }
+    }
 }

@@ -2,15 +2,16 @@
 //!
 //! asyncio: `await asyncio.wait_for(fetch(url), timeout=t)` raises `TimeoutError`
 //! when the timer wins, and cancels the fetch.
-//! Rust: `select` races the call against `spin_sdk::time::sleep(t)`; when the timer
+//! Rust: `select` races the call against `task::sleep(t)`; when the timer
 //! wins, the call's future is dropped, and with it the outbound HTTP request:
 //! dropping is cancelling. (Other components use the same race as
 //! `common::task::timeout`.)
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::task::TimedOut;
-use common::{Outcome, Report, Trace, TracedCall};
+use common::task::{self, TimedOut};
+use common::upstream::{Fetch, UpstreamError, UpstreamReply};
+use common::{Outcome, Report, Trace};
 use futures::future::{Either, select};
 use serde_json::json;
 use spin_sdk::http::Request;
@@ -26,8 +27,6 @@ const INFO: DemoInfo = DemoInfo {
     note: "The call finished before the timer, so wait_for returned its result.",
 };
 
-const TIMED_OUT_NOTE: &str = "The timer won: wait_for raised TimeoutError after about timeout_ms and the outbound request was dropped, which cancels it.";
-
 #[spin_sdk::http_service]
 async fn timeout(request: Request) -> Reply {
     reply::respond(run(request).await)
@@ -41,16 +40,9 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     let trace = Trace::start();
-    let call = TracedCall::declare(&trace, delay_ms, false, transport);
-    let id = call.task;
-    // region: wait_for
-    let timer = spin_sdk::time::sleep(Duration::from_millis(timeout_ms));
-    let answer = match select(pin!(call.run()), pin!(timer)).await {
-        Either::Left((answer, _timer)) => Ok(answer),
-        // The timer won: the call's future is dropped here, which cancels it.
-        Either::Right(((), _call)) => Err(TimedOut),
-    };
-    // endregion: wait_for
+    let call = demo::call(delay_ms, false, 0, transport);
+    let limit = Duration::from_millis(timeout_ms);
+    let answer = trace.watch(wait_for(call, limit)).await;
 
     let params =
         json!({ "delay_ms": delay_ms, "timeout_ms": timeout_ms, "transport": transport.name() });
@@ -59,14 +51,25 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         Err(TimedOut) => {
             // The dropped call recorded itself as cancelled; for wait_for it timed out.
             let why = format!("timed out after {timeout_ms} ms; the request was dropped");
-            trace.finished(id, Outcome::TimedOut, Err(why));
-            Report::new(&INFO, params, expected_ms, &trace)
-                .with("outcome", Outcome::TimedOut)
-                .with_note(TIMED_OUT_NOTE)
+            trace.rename_outcome(0, Outcome::TimedOut, why);
+            let report = Report::new(&INFO, params, expected_ms, &trace);
+            let note = format!(
+                "The {timeout_ms} ms timer won: wait_for raised TimeoutError at {} ms and the outbound request was dropped, which cancels it.",
+                report.elapsed_ms
+            );
+            report.with("outcome", Outcome::TimedOut).with_note(note)
         }
-        Ok(Ok(reply)) => Report::new(&INFO, params, expected_ms, &trace)
-            .with("outcome", Outcome::Ok)
-            .with("result", demo::reply_summary(&reply)),
+        Ok(Ok(reply)) => {
+            let report = Report::new(&INFO, params, expected_ms, &trace);
+            let note = format!(
+                "The call answered at {} ms, before the {timeout_ms} ms timer, so wait_for returned its result.",
+                trace.task(0).finished_ms.unwrap_or(report.elapsed_ms)
+            );
+            report
+                .with("outcome", Outcome::Ok)
+                .with("result", reply.summary())
+                .with_note(note)
+        }
         Ok(Err(error)) => Report::new(&INFO, params, expected_ms, &trace)
             .with("outcome", Outcome::Error)
             .with("error", error.to_string())
@@ -74,3 +77,18 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     };
     Ok(report.into_reply())
 }
+
+// region: wait_for
+/// `await asyncio.wait_for(call, timeout=limit)`, written out: the call races a
+/// timer, and whichever finishes first decides.
+async fn wait_for(
+    call: Fetch,
+    limit: Duration,
+) -> Result<Result<UpstreamReply, UpstreamError>, TimedOut> {
+    match select(pin!(call), pin!(task::sleep(limit))).await {
+        Either::Left((answer, _timer)) => Ok(answer),
+        // The timer won: the call's future is dropped here, which cancels it.
+        Either::Right(((), _call)) => Err(TimedOut),
+    }
+}
+// endregion: wait_for

@@ -4,14 +4,16 @@
 //! it at its next `await`, so plain code (a CPU step) runs to its end first. A task
 //! that has already finished cannot be cancelled: `cancel()` returns `False` and
 //! its result stays.
-//! Rust: `JoinHandle::cancel` (an `AbortHandle`) marks the task; it is dropped the
-//! next time it is polled, which can only happen once it awaits. One thread runs
+//! Rust: `JoinHandle::cancel` marks the task and wakes it; its future is dropped
+//! the next time it is polled, which can only happen once it awaits. One thread runs
 //! every task of the instance, so the canceller itself cannot even run while the
 //! CPU step holds the thread.
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Outcome, Report, Trace, TracedCall, clock, cpu, task};
+use common::trace::TaskRecord;
+use common::upstream::Fetch;
+use common::{Report, Trace, clock, cpu, task};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -39,67 +41,35 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     let trace = Trace::start();
+    let quick = demo::call(0, false, 0, transport);
+    let work = demo::call(delay_ms, false, 1, transport);
+    let (work_ms, cancel_after) = (
+        Duration::from_millis(work_ms),
+        Duration::from_millis(cancel_after_ms),
+    );
+    let cancels = trace
+        .watch(cancel_two_tasks(quick, work, work_ms, cancel_after))
+        .await;
 
-    // region: cancel
-    // Part 1: a task that has finished cannot be cancelled.
-    let quick = TracedCall::declare(&trace, 0, false, transport);
-    let quick_id = quick.task;
-    let mut finished_task = task::spawn(quick.run());
-    let finished_result = match (&mut finished_task).await {
-        Ok(Ok(reply)) => demo::reply_summary(&reply),
-        Ok(Err(error)) => json!({ "error": error.to_string() }),
-        Err(task::Cancelled) => json!({ "error": "cancelled" }),
-    };
-    let finished_cancel = finished_task.cancel();
-    trace.note(format!("finished_task.cancel() returned {finished_cancel}"));
-
-    // Part 2: a running task stops only at an await.
-    let work = TracedCall::declare(&trace, delay_ms, false, transport);
-    let work_id = work.task;
-    let worker = task::spawn(trace.instrument(work_id, move |work_trace| async move {
-        work_trace.started(work_id);
-        work_trace.event(
-            work_id,
-            format!("CPU step of {work_ms} ms (no await inside)"),
-        );
-        cpu::burn_for(Duration::from_millis(work_ms));
-        work_trace.event(work_id, "CPU step done; now awaiting the upstream");
-        work.run().await
-    }));
-
-    let cancel_due_ms = clock::round_ms(trace.now_ms() + cancel_after_ms as f64);
-    trace.note(format!("the canceller sleeps {cancel_after_ms} ms"));
-    spin_sdk::time::sleep(Duration::from_millis(cancel_after_ms)).await;
-    let cancel_called_ms = trace.now_ms();
-    let cancel_accepted = worker.cancel();
-    trace.note(format!("worker.cancel() returned {cancel_accepted}"));
-    // endregion: cancel
-    if worker.await.is_err() && trace.task(work_id).started_ms.is_none() {
-        trace.finished(
-            work_id,
-            Outcome::Cancelled,
-            Err("cancelled before it ever ran".into()),
-        );
-    }
+    // The moments the primitives recorded: the canceller's sleep, its cancel().
+    let sleep_from_ms = trace.when(None, "sleep(").unwrap_or(0.0);
+    let cancel_due_ms = clock::round_ms(sleep_from_ms + cancel_after_ms as f64);
+    let cancel_called_ms = trace
+        .when(Some(WORKER), "cancel()")
+        .unwrap_or(cancel_due_ms);
     let late_by_ms = clock::round_ms((cancel_called_ms - cancel_due_ms).max(0.0));
-
+    let worker = trace.task(WORKER);
     let params = json!({
-        "work_ms": work_ms,
+        "work_ms": work_ms.as_millis() as u64,
         "delay_ms": delay_ms,
         "cancel_after_ms": cancel_after_ms,
         "transport": transport.name(),
     });
     // The worker's fate is settled at its first await after the cancel was due:
     // the end of the CPU step, or the end of its call if that comes first.
-    let end_of_work = work_ms + delay_ms;
-    let expected_ms = cancel_after_ms.max(work_ms).min(end_of_work) as f64;
-    let note = if !cancel_accepted {
-        "The worker had already finished, so its cancel() returned false like the finished task's: nothing changed."
-    } else if work_ms > cancel_after_ms {
-        "The cancel was due during the CPU step but could only run when that step reached its await, and the task stopped there; cancelling the finished task changed nothing."
-    } else {
-        "The task was cancelled at once, at the await on its call, and the outbound request was dropped; cancelling the finished task changed nothing."
-    };
+    let work_ms = work_ms.as_millis() as u64;
+    let expected_ms = cancel_after_ms.max(work_ms).min(work_ms + delay_ms) as f64;
+    let note = worked_out_note(&worker, cancels.worker, cancel_due_ms, cancel_called_ms);
     let report = Report::new(&INFO, params, expected_ms, &trace)
         .with_note(note)
         .with("cancel_due_ms", cancel_due_ms)
@@ -107,11 +77,70 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         .with("cancel_late_by_ms", late_by_ms)
         .with(
             "worker",
-            json!({ "task": work_id, "cancel_returned": cancel_accepted, "outcome": trace.task(work_id).outcome }),
+            json!({ "task": WORKER, "cancel_returned": cancels.worker, "outcome": worker.outcome }),
         )
         .with(
             "finished_task",
-            json!({ "task": quick_id, "cancel_returned": finished_cancel, "outcome": trace.task(quick_id).outcome, "result": finished_result }),
+            json!({ "task": FINISHED, "cancel_returned": cancels.finished_task, "outcome": trace.task(FINISHED).outcome, "result": trace.task(FINISHED).result }),
         );
     Ok(report.into_reply())
+}
+
+/// The tasks' ids: the finished task is spawned first, then the worker.
+const FINISHED: usize = 0;
+const WORKER: usize = 1;
+
+/// What each `cancel()` returned.
+struct Cancels {
+    finished_task: bool,
+    worker: bool,
+}
+
+// region: cancel
+/// `task.cancel()` on a task that has finished, then on one that is running.
+async fn cancel_two_tasks(
+    quick: Fetch,
+    work: Fetch,
+    work_ms: Duration,
+    cancel_after: Duration,
+) -> Cancels {
+    // A task that has finished cannot be cancelled: cancel() returns false.
+    let mut finished_task = task::spawn(quick);
+    let _ = (&mut finished_task).await;
+    let finished_cancel = finished_task.cancel();
+
+    // A running task stops only at an await.
+    let worker = task::spawn(async move {
+        cpu::burn_for(work_ms); // a CPU step: no await inside
+        work.await
+    });
+    // Like asyncio.sleep, this lets the worker run its first step, even for 0 ms.
+    task::sleep(cancel_after).await;
+    let worker_cancel = worker.cancel();
+    let _ = worker.await; // Err(Cancelled) once the cancel has landed
+    Cancels {
+        finished_task: finished_cancel,
+        worker: worker_cancel,
+    }
+}
+// endregion: cancel
+
+/// The lesson of this run, from what was recorded.
+fn worked_out_note(worker: &TaskRecord, accepted: bool, due_ms: f64, called_ms: f64) -> String {
+    let step_end_ms = worker.busy.first().map(|segment| segment[1]);
+    if !accepted {
+        return "The worker had already finished, so its cancel() returned false like the finished task's: nothing changed.".to_owned();
+    }
+    match (worker.started_ms, step_end_ms) {
+        (None, _) => format!(
+            "cancel() ran at {called_ms} ms, before the worker's first step: it was {}.",
+            worker.error.as_deref().unwrap_or("cancelled")
+        ),
+        (Some(_), Some(step_end)) if called_ms + 0.5 >= step_end && step_end > due_ms => format!(
+            "The cancel was due at {due_ms} ms, during the worker's CPU step; the canceller could only run when that step reached its await, at {step_end} ms, and the task stopped there. Cancelling the finished task changed nothing."
+        ),
+        _ => format!(
+            "The cancel at {called_ms} ms found the worker awaiting its call: it stopped at that await and the outbound request was dropped. Cancelling the finished task changed nothing."
+        ),
+    }
 }

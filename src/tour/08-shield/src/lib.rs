@@ -3,16 +3,18 @@
 //! asyncio: `await asyncio.wait_for(asyncio.shield(work), timeout=t)` raises
 //! `TimeoutError` after `t`, but the cancellation stops at the shield: the work
 //! keeps running and can still be awaited.
-//! Rust: the work runs as its own task (`common::task::spawn`); the waiter races a
-//! `&mut` borrow of its handle against the timer, so losing the race drops only the
-//! borrow, never the task. Note that dropping a task's handle does not cancel it:
-//! it detaches it, and the task runs on. Only `cancel()` stops a task, and with
-//! `shield=false` the waiter calls it, as `wait_for` does without a shield.
+//! Rust: the work runs as its own task (`common::task::spawn`); the waiter races
+//! `task::shield(&mut work)`, a borrow of its handle, against the timer, so losing
+//! the race drops only the borrow, never the task. Note that dropping a task's
+//! handle does not cancel it: it detaches it, and the task runs on. Only
+//! `cancel()` stops a task, and with `shield=false` the waiter calls it, as
+//! `wait_for` does without a shield.
 //! Both events go out as NDJSON lines in one response, each when it happens.
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Report, Trace, TracedCall, ndjson, task};
+use common::upstream::Fetch;
+use common::{Report, Trace, demo::call, ndjson, task};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -44,34 +46,14 @@ fn run(request: Request) -> Result<Reply, ApiError> {
 
     Ok(ndjson::stream(move |lines| async move {
         let trace = Trace::streaming(lines);
-        let call = TracedCall::declare(&trace, delay_ms, false, transport);
+        let work = call(delay_ms, false, 0, transport);
         let limit = Duration::from_millis(timeout_ms);
-        trace.note(format!("waiting for the work at most {timeout_ms} ms"));
-        let mut timeout_at_ms = None;
         if shielded {
-            // region: shielded
-            let mut work = task::spawn(call.run());
-            // The waiter races a borrow of the handle: losing the race drops the
-            // borrow, never the task. (Dropping a JoinHandle would not cancel the
-            // task either: it detaches it. Only cancel() stops a task.)
-            if task::timeout(limit, &mut work).await.is_err() {
-                timeout_at_ms = Some(trace.now_ms());
-                trace.note("TimeoutError: the waiter gives up; the shielded work goes on");
-                let _ = work.await; // still running: it ends at delay_ms
-            }
-            // endregion: shielded
+            trace.watch(wait_for_shielded(work, limit)).await;
         } else {
-            // region: unshielded
-            let mut work = task::spawn(call.run());
-            if task::timeout(limit, &mut work).await.is_err() {
-                timeout_at_ms = Some(trace.now_ms());
-                trace.note("TimeoutError: without a shield, the work is cancelled");
-                // wait_for cancels what it waited for; here that is explicit.
-                work.cancel();
-                let _ = work.await; // returns at once: Err(Cancelled)
-            }
-            // endregion: unshielded
+            trace.watch(wait_for(work, limit)).await;
         }
+        let timeout_at_ms = trace.when(None, "TimeoutError");
 
         let params = json!({
             "delay_ms": delay_ms,
@@ -85,12 +67,22 @@ fn run(request: Request) -> Result<Reply, ApiError> {
         } else {
             delay_ms
         } as f64;
-        let note = match (timed_out, shielded) {
-            (false, _) => "The work finished before the timeout, so there was nothing to shield.",
-            (true, true) => INFO.note,
-            (true, false) => {
-                "Without the shield the timeout cancelled the work: it ended at timeout_ms, unfinished."
-            }
+        let work = trace.task(0);
+        let ended = work
+            .finished_ms
+            .map_or("has not ended".to_owned(), |ms| format!("ended at {ms} ms"));
+        let note = match (timeout_at_ms, shielded) {
+            (None, _) => format!(
+                "The work {ended}, before the {timeout_ms} ms timeout, so there was nothing to shield."
+            ),
+            (Some(at), true) => format!(
+                "The timeout fired at {at} ms, yet the shielded work went on: it {ended}, outcome {}, in the same response.",
+                work.outcome.name()
+            ),
+            (Some(at), false) => format!(
+                "Without the shield the timeout at {at} ms cancelled the work: it {ended}, {}.",
+                work.error.as_deref().unwrap_or("unfinished")
+            ),
         };
         let code = if shielded { INFO.rust } else { UNSHIELDED };
         let summary = Report::new(&INFO, params, expected_ms, &trace)
@@ -98,7 +90,32 @@ fn run(request: Request) -> Result<Reply, ApiError> {
             .with_note(note)
             .with("timed_out", timed_out)
             .with("timeout_at_ms", timeout_at_ms)
-            .with("work", trace.task(0));
+            .with("work", work);
         trace.send_line(&summary.into_summary_line());
     }))
 }
+
+// region: shielded
+/// `await asyncio.wait_for(asyncio.shield(work), timeout=limit)`, then, when the
+/// waiter gave up, `await work`: the shielded work is still running.
+async fn wait_for_shielded(call: Fetch, limit: Duration) {
+    let mut work = task::spawn(call);
+    // The waiter races a borrow of the handle: losing the race drops the borrow,
+    // never the task.
+    if task::timeout(limit, task::shield(&mut work)).await.is_err() {
+        let _ = work.await; // still running: it ends at delay_ms
+    }
+}
+// endregion: shielded
+
+// region: unshielded
+/// `await asyncio.wait_for(work, timeout=limit)`: when the timer wins, wait_for
+/// cancels what it waited for, and waits for the cancel to land.
+async fn wait_for(call: Fetch, limit: Duration) {
+    let mut work = task::spawn(call);
+    if task::timeout(limit, &mut work).await.is_err() {
+        work.cancel(); // here that is explicit
+        let _ = work.await; // returns at its next await: Err(Cancelled)
+    }
+}
+// endregion: unshielded

@@ -3,20 +3,18 @@
 //! asyncio: `fut = loop.create_future()` starts PENDING; one task calls
 //! `fut.set_result(v)` and it becomes FINISHED; every task awaiting it wakes with
 //! the same `v`; a second `set_result` raises `InvalidStateError`.
-//! Rust: a oneshot channel is the set-once half, and `.shared()` lets any number of
-//! waiters await a clone of its value. [`Promise`] wraps the two and refuses a
-//! second set, as asyncio does.
+//! Rust: `common::task::SetOnce` is that future: `set_result` once (a second is
+//! refused, as asyncio refuses it), `result()` awaited by any number of tasks,
+//! each getting a clone of the value.
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Awaits, Outcome, Report, Trace, TracedCall, task};
-use futures::FutureExt;
-use futures::channel::oneshot;
-use futures::future::Shared;
+use common::task::{self, InvalidState, SetOnce};
+use common::upstream::Fetch;
+use common::{Report, Trace};
+use futures::future::join_all;
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
-use std::cell::RefCell;
-use std::rc::Rc;
 
 pub mod route;
 
@@ -26,42 +24,6 @@ const INFO: DemoInfo = DemoInfo {
     rust: common::region!("future"),
     note: "Every waiter received the same value the moment it was set, and the second set_result was refused.",
 };
-
-// region: future
-/// `asyncio.Future`: pending until set, then finished; set at most once.
-struct Promise<T: Clone> {
-    setter: RefCell<Option<oneshot::Sender<T>>>,
-    value: Shared<oneshot::Receiver<T>>,
-}
-
-/// A second `set_result`: the counterpart of `asyncio.InvalidStateError`.
-#[derive(Debug)]
-struct InvalidState;
-
-impl<T: Clone> Promise<T> {
-    fn new() -> Self {
-        let (setter, value) = oneshot::channel();
-        Self {
-            setter: RefCell::new(Some(setter)),
-            value: value.shared(),
-        }
-    }
-
-    fn set_result(&self, value: T) -> Result<(), InvalidState> {
-        let setter = self.setter.borrow_mut().take().ok_or(InvalidState)?;
-        setter.send(value).map_err(|_| InvalidState)
-    }
-
-    fn done(&self) -> bool {
-        self.setter.borrow().is_none()
-    }
-
-    /// Waits for the value; `None` if the promise was dropped unset.
-    async fn result(&self) -> Option<T> {
-        self.value.clone().await.ok()
-    }
-}
-// endregion: future
 
 #[spin_sdk::http_service]
 async fn future(request: Request) -> Reply {
@@ -76,78 +38,76 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     query.finish()?;
 
     let trace = Trace::start();
-    let promise: Rc<Promise<Value>> = Rc::new(Promise::new());
-    let mut states = vec![json!({ "state": "pending", "t_ms": trace.now_ms() })];
+    let call = demo::call(delay_ms, false, 0, transport);
+    let (answer, second_set) = trace.watch(one_future_many_waiters(call, waiters)).await;
 
-    let waiter_handles: Vec<_> = (0..waiters)
-        .map(|n| {
-            let id = trace.add_task(format!("waiter {n}: await fut"));
-            let promise = promise.clone();
-            task::spawn(trace.instrument(id, move |trace| async move {
-                trace.started(id);
-                match promise.result().await {
-                    Some(value) => trace.finished(id, Outcome::Ok, Ok(value)),
-                    None => trace.finished(
-                        id,
-                        Outcome::Error,
-                        Err("the future was dropped unset".into()),
-                    ),
-                }
-            }))
-        })
-        .collect();
-
-    // The setter: another task, which completes the future with an upstream answer.
-    let call = TracedCall::declare(&trace, delay_ms, false, transport);
-    let setter_id = call.task;
-    for waiter in 0..waiters {
-        let fut = Awaits::Future {
-            name: "fut",
-            set_by: setter_id,
-        };
-        trace.awaits(waiter, fut);
-    }
-    let (setter_trace, setter_promise) = (trace.clone(), promise.clone());
-    let setter = task::spawn(async move {
-        let answer = match call.run().await {
-            Ok(reply) => demo::reply_summary(&reply),
-            Err(error) => json!({ "error": error.to_string() }),
-        };
-        let first_set = setter_promise.set_result(answer.clone()).is_ok();
-        setter_trace.event(setter_id, "fut.set_result(answer)");
-        let finished_ms = setter_trace.now_ms();
-        let second_set = match setter_promise.set_result(json!("another value")) {
-            Ok(()) => json!({ "accepted": true }),
-            Err(InvalidState) => {
-                setter_trace.event(
-                    setter_id,
-                    "a second set_result is refused: InvalidStateError",
-                );
-                json!({ "accepted": false, "error": "InvalidStateError: the result is already set" })
-            }
-        };
-        (answer, first_set, finished_ms, second_set)
-    });
-
-    for handle in waiter_handles {
-        let _ = handle.await;
-    }
-    let (answer, first_set, finished_ms, second_set) = setter
-        .await
-        .map_err(|_| ApiError::bad_gateway("the setter task was cancelled"))?;
-    states.push(json!({ "state": "finished", "t_ms": finished_ms, "done": promise.done() }));
+    // The moments the future recorded: made pending, then set by the setter.
+    let setter = waiters; // spawned after the waiters
+    let created_ms = trace.when(None, "create_future()").unwrap_or(0.0);
+    let set_ms = trace.when(Some(setter), "set_result():");
+    let states = json!([
+        { "state": "pending", "t_ms": created_ms },
+        { "state": "finished", "t_ms": set_ms, "done": set_ms.is_some() },
+    ]);
     let received: Vec<Value> = trace.tasks()[..waiters]
         .iter()
         .map(|waiter| waiter.result.clone().unwrap_or(Value::Null))
         .collect();
     let all_same = received.iter().all(|value| *value == answer);
+    let second_set = match second_set {
+        Ok(()) => json!({ "accepted": true }),
+        Err(refused) => json!({ "accepted": false, "error": refused.to_string() }),
+    };
 
     let params = json!({ "delay_ms": delay_ms, "waiters": waiters, "transport": transport.name() });
+    let note = match (set_ms, all_same, &second_set["accepted"]) {
+        (Some(at), true, Value::Bool(false)) => format!(
+            "The setter set the future at {at} ms; all {waiters} waiters woke with that same value, and the second set_result was refused."
+        ),
+        (Some(at), same, _) => format!(
+            "The setter set the future at {at} ms; the waiters {} the same value.",
+            if same {
+                "all received"
+            } else {
+                "did not all receive"
+            }
+        ),
+        (None, _, _) => "The future was never set.".to_owned(),
+    };
     let report = Report::new(&INFO, params, delay_ms as f64, &trace)
+        .with_note(note)
         .with("value", answer)
-        .with("first_set_accepted", first_set)
+        .with("first_set_accepted", set_ms.is_some())
         .with("all_waiters_got_the_value", all_same)
         .with("second_set", second_set)
         .with("states", states);
     Ok(report.into_reply())
 }
+
+// region: future
+/// `fut = loop.create_future()`: awaited by `waiters` tasks, set once by another
+/// task with the upstream's answer; a second `set_result` is refused.
+async fn one_future_many_waiters(call: Fetch, waiters: usize) -> (Value, Result<(), InvalidState>) {
+    let fut = SetOnce::new(); // pending
+    let waiting: Vec<_> = (0..waiters)
+        .map(|n| task::spawn_named(format!("waiter {n}: await fut"), fut.result()))
+        .collect();
+    // The setter: another task, which completes the future with an upstream answer.
+    let setter = task::spawn({
+        let fut = fut.clone();
+        async move {
+            let answer = match call.await {
+                Ok(reply) => reply.summary(),
+                Err(error) => json!({ "error": error.to_string() }),
+            };
+            let _ = fut.set_result(answer.clone()); // done: every waiter wakes
+            answer
+        }
+    });
+    join_all(waiting).await;
+    let answer = setter.await.unwrap_or_default();
+    // The future is done: setting it again raises InvalidStateError.
+    let second_set = fut.set_result(json!("another value"));
+    (answer, second_set)
+}
+// endregion: future

@@ -4,21 +4,16 @@
 //! one. `await asyncio.sleep(0)` is an explicit yield point; a task without one
 //! keeps the loop to itself until it ends.
 //! Rust: the component's executor does the same on the instance's one thread.
-//! `wit_bindgen::yield_async().await` is `asyncio.sleep(0)`. The trace records every
-//! step with its start and end, and how many steps were ever running at once.
+//! `common::task::yield_now().await` is `asyncio.sleep(0)`. The recorder times
+//! every poll; the step order and how many steps ever ran at once are read off
+//! those polls, not counted by the workers.
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Awaits, Outcome, Report, Trace, cpu, task};
-
-/// A worker without yield points awaits nothing until it ends.
-const NO_AWAIT: Awaits = Awaits::Nothing {
-    why: "its steps run back to back without an await",
-};
+use common::trace::PollEntry;
+use common::{Report, Trace, cpu, task};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
-use std::cell::Cell;
-use std::rc::Rc;
 use std::time::Duration;
 
 pub mod route;
@@ -60,25 +55,35 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     }
 
     let trace = Trace::start();
-    let busy = Rc::new(Busy::default());
     let mut orders = serde_json::Map::new();
     for &yields in runs {
-        let order = run_workers(&trace, &busy, tasks, steps, step_ms, yields).await;
+        let first = trace.tasks().len();
+        trace
+            .watch(run_workers(tasks, steps, step_ms, yields))
+            .await;
+        let order = step_order(&trace.poll_log(), first, steps);
         orders.insert(run_name(yields).to_owned(), Value::String(order.join(" ")));
     }
+    let most_at_once = most_polls_at_once(&trace.poll_log());
 
     let params = json!({ "n": tasks, "steps": steps, "step_ms": step_ms, "mode": mode });
+    let order_of = |run: &str| orders.get(run).and_then(Value::as_str).map(str::to_owned);
+    let mut note = format!("At most {most_at_once} step ran at a time.");
+    if let Some(order) = order_of("with_yields") {
+        note.push_str(&format!(
+            " With a yield after each step the tasks took turns: {order}."
+        ));
+    }
+    if let Some(order) = order_of("without_yields") {
+        note.push_str(&format!(
+            " Without yields each task ran to its end before the next began: {order}."
+        ));
+    }
     let report = Report::new(&INFO, params, total_ms as f64, &trace)
+        .with_note(note)
         .with("step_order", orders)
-        .with("max_steps_running_at_once", busy.max.get());
+        .with("max_steps_running_at_once", most_at_once);
     Ok(report.into_reply())
-}
-
-/// Counts steps in progress, to show there is never more than one.
-#[derive(Default)]
-struct Busy {
-    now: Cell<usize>,
-    max: Cell<usize>,
 }
 
 fn run_name(yields: bool) -> &'static str {
@@ -89,44 +94,72 @@ fn run_name(yields: bool) -> &'static str {
     }
 }
 
-/// Spawns `tasks` workers of `steps` steps each and returns the order the steps
-/// ran in, as `A0 B0 C0 A1 ...`.
-async fn run_workers(
-    trace: &Trace,
-    busy: &Rc<Busy>,
-    tasks: usize,
-    steps: usize,
-    step_ms: u64,
-    yields: bool,
-) -> Vec<String> {
-    let order = Rc::new(std::cell::RefCell::new(Vec::new()));
+/// Spawns `tasks` workers of `steps` steps each and waits for them all.
+async fn run_workers(tasks: usize, steps: usize, step_ms: u64, yields: bool) {
+    let step = Duration::from_millis(step_ms);
     let handles: Vec<_> = (0..tasks)
         .map(|n| {
-            let name = char::from(b'A' + n as u8);
-            let id = trace.add_task(format!("worker {name} ({})", run_name(yields)));
-            trace.awaits(id, if yields { Awaits::Yield } else { NO_AWAIT });
-            let (busy, order) = (busy.clone(), order.clone());
-            // region: worker
-            task::spawn(trace.instrument(id, move |trace| async move {
-                trace.started(id);
-                for step in 0..steps {
-                    busy.now.set(busy.now.get() + 1);
-                    busy.max.set(busy.max.get().max(busy.now.get()));
-                    trace.event(id, format!("step {step}"));
-                    order.borrow_mut().push(format!("{name}{step}"));
-                    cpu::burn_for(Duration::from_millis(step_ms));
-                    busy.now.set(busy.now.get() - 1);
-                    if yields {
-                        spin_sdk::wit_bindgen::yield_async().await;
-                    }
-                }
-                trace.finished(id, Outcome::Ok, Ok(json!({ "steps": steps })));
-            }))
-            // endregion: worker
+            let name = format!("worker {} ({})", worker_letter(n), run_name(yields));
+            task::spawn_named(name, worker(steps, step, yields))
         })
         .collect();
     for handle in handles {
         let _ = handle.await;
     }
-    order.take()
+}
+
+// region: worker
+/// A task of `steps` CPU steps; with `yields`, `await asyncio.sleep(0)` after each.
+async fn worker(steps: usize, step: Duration, yields: bool) {
+    for _ in 0..steps {
+        cpu::burn_for(step); // one step: plain code, no await inside
+        if yields {
+            task::yield_now().await; // the other ready tasks run their step now
+        }
+    }
+}
+// endregion: worker
+
+fn worker_letter(n: usize) -> char {
+    char::from(b'A' + n as u8)
+}
+
+/// The order the steps ran in (`A0 B0 C0 A1 ...`), derived from the recorded
+/// polls of the workers numbered from `first`: a worker that yields runs one step
+/// per poll (its last poll only ends it); one that never yields runs all its steps
+/// in its one poll.
+fn step_order(polls: &[PollEntry], first: usize, steps: usize) -> Vec<String> {
+    let workers: Vec<&PollEntry> = polls.iter().filter(|poll| poll.task >= first).collect();
+    let polls_of = |task| workers.iter().filter(|poll| poll.task == task).count();
+    let mut seen = std::collections::HashMap::new();
+    let mut order = Vec::new();
+    for poll in &workers {
+        let letter = worker_letter(poll.task - first);
+        let k = seen.entry(poll.task).or_insert(0);
+        if polls_of(poll.task) == 1 {
+            order.extend((0..steps).map(|step| format!("{letter}{step}")));
+        } else if *k < steps {
+            order.push(format!("{letter}{k}"));
+        }
+        *k += 1;
+    }
+    order
+}
+
+/// The most polls that were ever under way at once, across every task: on one
+/// thread, never more than one.
+fn most_polls_at_once(polls: &[PollEntry]) -> usize {
+    let mut edges: Vec<(f64, i32)> = Vec::new();
+    for poll in polls {
+        edges.push((poll.from_ms, 1));
+        edges.push((poll.to_ms, -1));
+    }
+    // An end before a start at the same instant: touching polls do not overlap.
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut most) = (0, 0);
+    for (_, change) in edges {
+        now += change;
+        most = most.max(now);
+    }
+    most as usize
 }

@@ -5,17 +5,11 @@
 //! `await asyncio.sleep(1)` suspends only the coroutine.
 //! Rust: `std::thread::sleep` is a blocking call (WASI `poll`): the instance's one
 //! thread stops, so the other tasks of this request, and every other request this
-//! instance holds, wait for it. `spin_sdk::time::sleep(..).await` suspends only
-//! the task. The host keeps serving: new requests go to other instances.
+//! instance holds, wait for it. `task::sleep(..).await` suspends only the task. The host keeps serving: new requests go to other instances.
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
-use common::{Awaits, Outcome, Report, Trace, task};
-
-/// `std::thread::sleep` is not an await: the task keeps the thread while it sleeps.
-const BLOCKS: Awaits = Awaits::Nothing {
-    why: "std::thread::sleep blocks the thread instead of awaiting",
-};
+use common::{Report, Trace, task};
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::time::Duration;
@@ -26,7 +20,7 @@ const INFO: DemoInfo = DemoInfo {
     name: "blocking",
     python: common::python_region!("idea"),
     rust: common::region!("sleepers"),
-    note: "Blocking sleeps ran one after another, about n x delay_ms, because each held the instance's only thread; async sleeps overlapped in about delay_ms.",
+    note: "Blocking sleeps run one after another because each holds the instance's only thread; async sleeps overlap.",
 };
 
 const MAX_TOTAL_MS: u64 = 20_000;
@@ -63,10 +57,20 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
 
     let trace = Trace::start();
     let mut runs = serde_json::Map::new();
+    let mut notes = Vec::new();
     for &blocks in blocking_runs {
         let started = trace.now_ms();
-        sleep_in_tasks(&trace, tasks, Duration::from_millis(delay_ms), blocks).await;
+        let late_before = trace.latest_wake_ms();
+        let delay = Duration::from_millis(delay_ms);
+        trace.watch(sleep_in_tasks(tasks, delay, blocks)).await;
         let elapsed = common::clock::round_ms(trace.now_ms() - started);
+        notes.push(worked_out(
+            blocks,
+            tasks,
+            delay_ms,
+            elapsed,
+            trace.latest_wake_ms().max(late_before),
+        ));
         let expected = if blocks {
             tasks as u64 * delay_ms
         } else {
@@ -84,8 +88,9 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     } else {
         0
     };
-    let report =
-        Report::new(&INFO, params, (blocked_ms + async_ms) as f64, &trace).with("runs", runs);
+    let report = Report::new(&INFO, params, (blocked_ms + async_ms) as f64, &trace)
+        .with_note(notes.join(" "))
+        .with("runs", runs);
     Ok(report.into_reply())
 }
 
@@ -94,40 +99,52 @@ fn run_name(blocks: bool) -> &'static str {
 }
 
 /// Starts `tasks` tasks that each sleep `delay`, blocking or not, and waits for all.
-async fn sleep_in_tasks(trace: &Trace, tasks: usize, delay: Duration, blocks: bool) {
+async fn sleep_in_tasks(tasks: usize, delay: Duration, blocks: bool) {
     let handles: Vec<_> = (0..tasks)
         .map(|n| {
-            let label = if blocks {
+            let name = if blocks {
                 format!("task {n}: std::thread::sleep({delay:?})")
             } else {
                 format!("task {n}: sleep({delay:?}).await")
             };
-            let id = trace.add_task(label);
-            trace.awaits(
-                id,
-                if blocks {
-                    BLOCKS
-                } else {
-                    Awaits::Timer {
-                        ms: delay.as_millis() as u64,
-                    }
-                },
-            );
-            // region: sleepers
-            // `instrument` times the task's polls: how long it held the thread.
-            task::spawn(trace.instrument(id, move |trace| async move {
-                trace.started(id);
-                if blocks {
-                    std::thread::sleep(delay); // holds the instance's one thread
-                } else {
-                    spin_sdk::time::sleep(delay).await; // suspends this task only
-                }
-                trace.finished(id, Outcome::Ok, Ok(json!({ "slept": run_name(blocks) })));
-            }))
-            // endregion: sleepers
+            task::spawn_named(name, sleeper(delay, blocks))
         })
         .collect();
     for handle in handles {
         let _ = handle.await;
+    }
+}
+
+// region: sleepers
+/// One task's sleep: `time.sleep(s)` against `await asyncio.sleep(s)`.
+async fn sleeper(delay: Duration, blocks: bool) {
+    if blocks {
+        std::thread::sleep(delay); // holds the instance's one thread
+    } else {
+        task::sleep(delay).await; // suspends this task only
+    }
+}
+// endregion: sleepers
+
+/// What one run showed, in numbers: how its elapsed time compares with one sleep
+/// and with all of them end to end, and whether its tasks were woken late.
+fn worked_out(blocks: bool, tasks: usize, delay_ms: u64, elapsed_ms: f64, late_ms: f64) -> String {
+    let one = delay_ms as f64;
+    let all = one * tasks as f64;
+    let kind = if blocks { "Blocking" } else { "Async" };
+    let shape = if tasks < 2 || delay_ms == 0 {
+        format!("{kind}: {tasks} sleep(s) of {delay_ms} ms took {elapsed_ms} ms.")
+    } else if elapsed_ms >= 0.9 * all {
+        format!("{kind} sleeps ran one after another: {elapsed_ms} ms for {tasks} x {delay_ms} ms.")
+    } else {
+        format!("{kind} sleeps overlapped: {elapsed_ms} ms for {tasks} sleeps of {delay_ms} ms.")
+    };
+    let stalled = late_ms > common::trace::LATE_WAKE_MS && !blocks;
+    if stalled {
+        format!(
+            "{shape} Some were woken {late_ms:.0} ms after their timers were due: something else held the instance's thread (see warnings)."
+        )
+    } else {
+        shape
     }
 }

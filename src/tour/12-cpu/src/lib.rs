@@ -12,12 +12,7 @@
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
 use common::upstream::{self, Transport, UpstreamError};
-use common::{Awaits, Outcome, Report, Trace, clock, cpu, task};
-
-/// Inline CPU work never awaits: the loop gets the thread back only at its end.
-const NO_AWAIT: Awaits = Awaits::Nothing {
-    why: "CPU-bound steps with no await inside",
-};
+use common::{Report, Trace, clock, cpu, task};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
 use std::sync::OnceLock;
@@ -90,7 +85,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut baseline_ms = sequential_ms;
     let mut offload_ms = None;
     if mode != "offload" {
-        let elapsed = timed(&trace, run_inline(&trace, tasks, iterations)).await;
+        let elapsed = timed(&trace, trace.watch(run_inline(tasks, iterations))).await;
         runs.insert(
             "inline".into(),
             json!({ "elapsed_ms": elapsed, "speedup": speedup(sequential_ms, elapsed) }),
@@ -98,8 +93,10 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         baseline_ms = elapsed;
     }
     if mode != "inline" {
-        let instances = run_offloaded(&trace, tasks, iterations, transport);
-        let (elapsed, instances) = timed_with(&trace, instances).await;
+        let first = trace.tasks().len();
+        let offloaded = trace.watch(run_offloaded(tasks, iterations, transport));
+        let elapsed = timed(&trace, offloaded).await;
+        let instances = worker_instances(&trace, first);
         offload_ms = Some(elapsed);
         runs.insert(
             "offload".into(),
@@ -122,7 +119,21 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     } else {
         sequential_ms + offload_ms.map_or(0.0, |_| task_ms)
     };
+    let mut said = Vec::new();
+    if let Some(inline) = runs.get("inline") {
+        said.push(format!(
+            "Inline, {tasks} tasks of about {task_ms} ms each took turns on the instance's one thread: {} ms.",
+            inline["elapsed_ms"]
+        ));
+    }
+    if let Some(offload) = runs.get("offload") {
+        said.push(format!(
+            "Offloaded to the WASI 0.2 worker, the same work took {} ms on {} worker instance(s).",
+            offload["elapsed_ms"], offload["worker_instances"]
+        ));
+    }
     let report = Report::new(&INFO, params, expected_ms, &trace)
+        .with_note(said.join(" "))
         .with_rust(code)
         .with("task_ms", task_ms)
         .with("sequential_ms", sequential_ms)
@@ -146,28 +157,19 @@ fn speedup(sequential_ms: f64, elapsed_ms: f64) -> f64 {
 }
 
 async fn timed(trace: &Trace, work: impl Future<Output = ()>) -> f64 {
-    timed_with(trace, work).await.0
-}
-
-async fn timed_with<T>(trace: &Trace, work: impl Future<Output = T>) -> (f64, T) {
     let started = trace.now_ms();
-    let output = work.await;
-    (clock::round_ms(trace.now_ms() - started), output)
+    work.await;
+    clock::round_ms(trace.now_ms() - started)
 }
 
 /// `n` tasks on this instance, each running the steps without an await.
-async fn run_inline(trace: &Trace, tasks: usize, iterations: u64) {
+async fn run_inline(tasks: usize, iterations: u64) {
     let handles: Vec<_> = (0..tasks)
         .map(|n| {
-            let id = trace.add_task(format!("inline {n}: {iterations} steps"));
-            trace.awaits(id, NO_AWAIT);
-            // region: inline
-            task::spawn(trace.instrument(id, move |trace| async move {
-                trace.started(id);
-                cpu::spin(iterations); // no await inside: the thread is this task's
-                trace.finished(id, Outcome::Ok, Ok(json!({ "ran_on": "this instance" })));
-            }))
-            // endregion: inline
+            task::spawn_named(
+                format!("inline {n}: {iterations} steps"),
+                crunch(iterations),
+            )
         })
         .collect();
     for handle in handles {
@@ -175,44 +177,43 @@ async fn run_inline(trace: &Trace, tasks: usize, iterations: u64) {
     }
 }
 
-/// `n` requests to the worker at once; returns how many distinct instances served them.
-async fn run_offloaded(
-    trace: &Trace,
-    tasks: usize,
-    iterations: u64,
-    transport: Transport,
-) -> usize {
+// region: inline
+/// CPU-bound work in a task: there is no await inside, so the instance's thread
+/// is this task's until it ends, and the other tasks wait their turn.
+async fn crunch(iterations: u64) {
+    cpu::spin(iterations);
+}
+// endregion: inline
+
+/// `n` requests to the worker at once.
+async fn run_offloaded(tasks: usize, iterations: u64, transport: Transport) {
     let url = format!(
         "{}/cpu-worker?iterations={iterations}",
         transport.origin_of("cpu-worker")
     );
     let handles: Vec<_> = (0..tasks)
-        .map(|n| {
-            let request = format!("GET /cpu-worker?iterations={iterations}");
-            let id = trace.add_task(format!("offload {n}: {request}"));
-            trace.awaits(id, Awaits::Http { request });
-            let url = url.clone();
-            // region: offload
-            task::spawn(trace.instrument(id, move |trace| async move {
-                trace.started(id);
-                // An HTTP request to the WASI 0.2 worker: a fresh instance each,
-                // on a host thread of its own, while this task awaits the answer.
-                match ask_worker(&url).await {
-                    Ok(reply) => trace.finished(id, Outcome::Ok, Ok(reply)),
-                    Err(error) => trace.finished(id, Outcome::Error, Err(error.to_string())),
-                }
-            }))
-            // endregion: offload
-        })
+        .map(|_| task::spawn(ask_worker(url.clone())))
         .collect();
-    let first_id = trace.tasks().len() - tasks;
     for handle in handles {
         let _ = handle.await;
     }
-    let mut instances: Vec<String> = trace.tasks()[first_id..]
+}
+
+// region: offload
+/// `await loop.run_in_executor(pool, work)` on Spin: the work goes to the WASI 0.2
+/// worker as an HTTP request. The host runs it in a fresh instance, on a thread of
+/// its own, while this task awaits the answer.
+async fn ask_worker(url: String) -> Result<Value, UpstreamError> {
+    upstream::get_json(&url).await
+}
+// endregion: offload
+
+/// How many distinct worker instances answered the offloaded tasks (from `first`).
+fn worker_instances(trace: &Trace, first: usize) -> usize {
+    let mut instances: Vec<String> = trace.tasks()[first..]
         .iter()
         .filter_map(|task| {
-            task.result.as_ref()?["instance"]
+            task.result.as_ref()?["instance"]["id"]
                 .as_str()
                 .map(str::to_owned)
         })
@@ -220,20 +221,4 @@ async fn run_offloaded(
     instances.sort();
     instances.dedup();
     instances.len()
-}
-
-async fn ask_worker(url: &str) -> Result<Value, UpstreamError> {
-    let (status, body) = upstream::get(url).await?;
-    if status != 200 {
-        let body = String::from_utf8_lossy(&body).into_owned();
-        return Err(UpstreamError::Status { status, body });
-    }
-    let reply: Value =
-        serde_json::from_slice(&body).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
-    Ok(json!({
-        "busy_ms": reply["busy_ms"],
-        "busy_from_unix_ms": reply["busy_from_unix_ms"],
-        "busy_until_unix_ms": reply["busy_until_unix_ms"],
-        "instance": reply["instance"]["id"],
-    }))
 }
