@@ -102,7 +102,7 @@ async fn blocking_and_cpu_bound_tasks_await_nothing() {
     let cpu = report("/demo/cpu?n=2&work_ms=20&mode=both").await;
     for (task, (_, awaits)) in cpu["tasks"].as_array().unwrap().iter().zip(children(&cpu)) {
         let label = task["label"].as_str().unwrap();
-        let expected = if label.starts_with("offload") {
+        let expected = if label.starts_with("GET /cpu-worker") {
             "http"
         } else {
             "nothing"
@@ -122,5 +122,87 @@ async fn every_report_says_when_it_started_by_the_wall_clock() {
     assert!(
         (started - now_ms).abs() < 60_000.0,
         "started_unix_ms {started} is not near the test's clock {now_ms}"
+    );
+}
+
+#[tokio::test]
+async fn the_canceller_awaits_its_tasks_and_its_timer() {
+    let canceller = report("/demo/cancel?work_ms=0&delay_ms=200&cancel_after_ms=30").await;
+    assert_eq!(
+        canceller["tree"]["awaits"],
+        json!([
+            { "kind": "task", "task": 0 },
+            { "kind": "timer", "ms": 30 },
+            { "kind": "task", "task": 1 }
+        ]),
+        "{canceller}"
+    );
+    // A zero sleep is a turn of the loop, as asyncio.sleep(0) is.
+    let at_once = report("/demo/cancel?work_ms=0&delay_ms=200&cancel_after_ms=0").await;
+    assert_eq!(
+        at_once["tree"]["awaits"][1],
+        json!({ "kind": "yield" }),
+        "{at_once}"
+    );
+}
+
+/// The shield's report is its last NDJSON line.
+async fn shield_report(query: &str) -> Value {
+    let (status, lines) =
+        integration_tests::get_ndjson(&format!("{}/demo/shield?{query}", app_url())).await;
+    assert_eq!(status, 200);
+    lines.last().unwrap().value.clone()
+}
+
+#[tokio::test]
+async fn shield_and_no_shield_give_different_graphs() {
+    let shielded = shield_report("delay_ms=200&timeout_ms=30&shield=true").await;
+    assert_eq!(
+        shielded["tree"]["awaits"],
+        json!([
+            { "kind": "race", "timer_ms": 30, "work": [{ "kind": "shield", "task": 0 }] },
+            { "kind": "task", "task": 0 }
+        ]),
+        "the waiter gives up on the shield, then awaits the work itself"
+    );
+    let bare = shield_report("delay_ms=200&timeout_ms=30&shield=false").await;
+    assert_eq!(
+        bare["tree"]["awaits"],
+        json!([{ "kind": "race", "timer_ms": 30, "work": [{ "kind": "task", "task": 0 }] }]),
+        "without the shield the race awaits the work itself"
+    );
+    assert_eq!(bare["work"]["outcome"], "cancelled");
+    assert_eq!(shielded["work"]["outcome"], "ok");
+    // Cancelled before it ever ran: one outcome for one fact, everywhere.
+    let never_ran = shield_report("delay_ms=200&timeout_ms=0&shield=false").await;
+    assert_eq!(never_ran["work"]["outcome"], "cancelled", "{never_ran}");
+    assert_eq!(never_ran["work"]["error"], "cancelled before it ever ran");
+}
+
+#[tokio::test]
+async fn a_timeout_race_shows_the_calls_it_raced() {
+    let report = report("/demo/wait?delays=300,20&return_when=all_completed&timeout_ms=100").await;
+    assert_eq!(
+        report["tree"]["awaits"],
+        json!([{ "kind": "race", "timer_ms": 100, "work": [
+            { "kind": "task", "task": 0 }, { "kind": "task", "task": 1 }
+        ] }]),
+        "{report}"
+    );
+    assert_eq!(report["done"], json!([1]));
+    assert_eq!(report["pending"], json!([0]));
+}
+
+#[tokio::test]
+async fn the_future_lesson_shows_the_handler_awaiting_the_waiters() {
+    let report = report("/demo/future?waiters=2&delay_ms=20").await;
+    assert_eq!(
+        report["tree"]["awaits"],
+        json!([
+            { "kind": "task", "task": 0 },
+            { "kind": "task", "task": 1 },
+            { "kind": "task", "task": 2 }
+        ]),
+        "the waiters, then the setter: {report}"
     );
 }

@@ -72,5 +72,8 @@ async fn the_shield_lesson_says_that_dropping_a_handle_detaches() {
     let summary = &lines.last().unwrap().value;
     let rust = summary["rust"].as_str().unwrap();
     assert!(rust.contains("detaches"), "{rust}");
-    assert!(rust.contains("task::timeout(limit, &mut work)"), "{rust}");
+    assert!(
+        rust.contains("task::timeout(limit, task::shield(&mut work))"),
+        "{rust}"
+    );
 }

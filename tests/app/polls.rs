@@ -97,9 +97,12 @@ async fn the_long_poll_warning_appears_exactly_where_code_blocks() {
         let (status, report) = get_json(&format!("{}{path}", app_url())).await;
         assert_eq!(status, 200, "{path}: {report}");
         let found = warnings(&report);
-        assert_eq!(found.len(), expected, "{path}: {found:?}");
-        for warning in found {
-            assert!(warning.starts_with("long poll: task "), "{warning}");
+        let long_polls: Vec<&&str> = found
+            .iter()
+            .filter(|warning| warning.starts_with("long poll: task "))
+            .collect();
+        assert_eq!(long_polls.len(), expected, "{path}: {found:?}");
+        for warning in long_polls {
             assert!(
                 warning.contains("nothing else on this instance ran"),
                 "{warning}"

@@ -238,3 +238,51 @@ async fn a_trap_fails_the_requests_on_its_instance_and_the_next_request_works() 
     let (status, body) = get_json(&format!("{url}/probe/x")).await;
     assert_eq!(status, 200, "{body}");
 }
+
+#[tokio::test]
+async fn the_recorder_sees_nested_tasks_under_the_task_that_spawned_them() {
+    let (status, body) = get_json(&format!("{}/probe?nested=true", fixture())).await;
+    assert_eq!(status, 200, "{body}");
+    let tree = &body["tree"];
+    assert_eq!(
+        tree["awaits"],
+        serde_json::json!([{ "kind": "task", "task": 0 }]),
+        "{tree}"
+    );
+    let outer = &tree["children"][0];
+    assert_eq!(outer["label"], "outer", "{tree}");
+    assert_eq!(
+        outer["awaits"],
+        serde_json::json!([{ "kind": "task", "task": 1 }]),
+        "outer awaits inner: {tree}"
+    );
+    let under_outer: Vec<&str> = outer["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|child| child["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(under_outer, ["inner", "GET /upstream?delay_ms=1"], "{tree}");
+    assert_eq!(
+        outer["children"][0]["awaits"],
+        serde_json::json!([{ "kind": "timer", "ms": 5 }])
+    );
+    assert_eq!(outer["children"][1]["awaits"][0]["kind"], "http");
+    let parents: Vec<&serde_json::Value> = body["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["parent"])
+        .collect();
+    assert_eq!(
+        parents,
+        [
+            &serde_json::Value::Null,
+            &serde_json::json!(0),
+            &serde_json::json!(0)
+        ]
+    );
+    for task in body["tasks"].as_array().unwrap() {
+        assert_eq!(task["outcome"], "ok", "{task}");
+    }
+}

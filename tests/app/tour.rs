@@ -90,18 +90,29 @@ async fn tasks_all_start_before_the_first_is_awaited() {
         elapsed < 0.7 * 900.0,
         "three 300 ms tasks took {elapsed} ms: they did not overlap"
     );
-    let events = body["events"].as_array().unwrap();
-    let first_await = events
+    // Every task had started before any of them ended: the creator's first await
+    // let them all run.
+    let tasks = body["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 3);
+    let first_end = tasks
         .iter()
-        .position(|e| e["what"] == "awaited")
-        .expect("an awaited event");
-    let starts: Vec<usize> = (0..events.len())
-        .filter(|&i| events[i]["what"] == "started")
-        .collect();
-    assert_eq!(starts.len(), 3);
-    assert!(
-        starts.iter().all(|&i| i < first_await),
-        "a task started after the first await: {events:?}"
+        .map(|t| t["finished_ms"].as_f64().unwrap())
+        .fold(f64::MAX, f64::min);
+    for task in tasks {
+        let started = task["started_ms"].as_f64().unwrap();
+        assert!(
+            started < first_end,
+            "a task started after another ended: {tasks:?}"
+        );
+    }
+    assert_eq!(
+        body["tree"]["awaits"],
+        serde_json::json!([
+            { "kind": "task", "task": 0 },
+            { "kind": "task", "task": 1 },
+            { "kind": "task", "task": 2 }
+        ]),
+        "the handler awaits its tasks in order"
     );
 }
 

@@ -51,6 +51,16 @@ pub fn percent_encode(input: &str) -> String {
     out
 }
 
+/// Clauses joined into one sentence: `a; b.`, its first letter a capital.
+pub fn sentence(clauses: &[String]) -> String {
+    let joined = clauses.join("; ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
 /// Escapes the five characters that matter in HTML text and attribute values.
 pub fn html_escape(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
@@ -70,6 +80,13 @@ pub fn html_escape(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clauses_make_one_sentence() {
+        let clauses = ["blocking: 3 ms".to_owned(), "async: 1 ms".to_owned()];
+        assert_eq!(sentence(&clauses), "Blocking: 3 ms; async: 1 ms.");
+        assert_eq!(sentence(&[]), "");
+    }
 
     #[test]
     fn decodes_escapes_and_plus() {

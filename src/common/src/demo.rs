@@ -253,7 +253,8 @@ pub fn call(delay_ms: u64, fails: bool, id: usize, transport: Transport) -> Fetc
 }
 
 /// How a run's elapsed time compares with its calls' delays, in numbers: whether
-/// they overlapped (about the longest) or ran end to end (about the sum).
+/// they overlapped (about the longest) or ran end to end (about the sum). A clause
+/// with no full stop, for a note to build on.
 pub fn overlap_sentence(elapsed_ms: f64, delays: &[u64]) -> String {
     let longest = delays.iter().copied().max().unwrap_or(0) as f64;
     let sum = delays.iter().sum::<u64>() as f64;
@@ -267,7 +268,7 @@ pub fn overlap_sentence(elapsed_ms: f64, delays: &[u64]) -> String {
         "partly overlapped:"
     };
     format!(
-        "{} call(s) {shape} {elapsed_ms} ms, against a longest delay of {longest} ms and a sum of {sum} ms.",
+        "{} call(s) {shape} {elapsed_ms} ms, against a longest delay of {longest} ms and a sum of {sum} ms",
         delays.len()
     )
 }

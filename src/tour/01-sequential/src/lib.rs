@@ -37,7 +37,10 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
 
     let expected_ms = plan.delays.iter().sum::<u64>() as f64;
     let report = Report::new(&INFO, plan.params(json!({})), expected_ms, &trace);
-    let note = demo::overlap_sentence(report.elapsed_ms, &plan.delays);
+    let note = format!(
+        "{}.",
+        demo::overlap_sentence(report.elapsed_ms, &plan.delays)
+    );
     Ok(report.with_note(note).into_reply())
 }
 

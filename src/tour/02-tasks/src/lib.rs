@@ -48,14 +48,12 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         .filter_map(|t| t.finished_ms)
         .fold(f64::MAX, f64::min);
     let started = if last_start <= first_end {
-        format!("Every task had started by {last_start} ms, before the first one ended.")
+        format!("Every task had started by {last_start} ms, before the first one ended")
     } else {
-        format!("The last task started at {last_start} ms, after the first one ended.")
+        format!("The last task started at {last_start} ms, after the first one ended")
     };
-    let note = format!(
-        "{started} {}",
-        demo::overlap_sentence(report.elapsed_ms, &plan.delays)
-    );
+    let overlap = demo::overlap_sentence(report.elapsed_ms, &plan.delays);
+    let note = format!("{started}, and the {overlap}.");
     Ok(report.with_note(note).into_reply())
 }
 

@@ -72,7 +72,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let report = match report.extra.get("outcome").and_then(Value::as_str) {
         Some("ok") => {
             let note = format!(
-                "{} The results are in argument order; the calls finished in the order {order:?}.",
+                "{}; the results are in argument order, though the calls finished in the order {order:?}.",
                 demo::overlap_sentence(report.elapsed_ms, &plan.delays)
             );
             report.with_note(note)

@@ -137,10 +137,10 @@ fn worked_out_note(worker: &TaskRecord, accepted: bool, due_ms: f64, called_ms: 
             worker.error.as_deref().unwrap_or("cancelled")
         ),
         (Some(_), Some(step_end)) if called_ms + 0.5 >= step_end && step_end > due_ms => format!(
-            "The cancel was due at {due_ms} ms, during the worker's CPU step; the canceller could only run when that step reached its await, at {step_end} ms, and the task stopped there. Cancelling the finished task changed nothing."
+            "The cancel was due at {due_ms} ms, during the worker's CPU step; the canceller could only run when that step reached its await, at {step_end} ms, and the task stopped there; cancelling the finished task changed nothing."
         ),
         _ => format!(
-            "The cancel at {called_ms} ms found the worker awaiting its call: it stopped at that await and the outbound request was dropped. Cancelling the finished task changed nothing."
+            "The cancel at {called_ms} ms found the worker awaiting its call: it stopped at that await and the outbound request was dropped; cancelling the finished task changed nothing."
         ),
     }
 }

@@ -101,7 +101,8 @@ fn run(request: Request) -> Result<Reply, ApiError> {
 async fn wait_for_shielded(call: Fetch, limit: Duration) {
     let mut work = task::spawn(call);
     // The waiter races a borrow of the handle: losing the race drops the borrow,
-    // never the task.
+    // never the task. (Dropping the handle itself detaches the task, it does not
+    // cancel it: only cancel() stops a task.)
     if task::timeout(limit, task::shield(&mut work)).await.is_err() {
         let _ = work.await; // still running: it ends at delay_ms
     }

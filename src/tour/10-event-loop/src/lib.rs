@@ -68,17 +68,21 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
 
     let params = json!({ "n": tasks, "steps": steps, "step_ms": step_ms, "mode": mode });
     let order_of = |run: &str| orders.get(run).and_then(Value::as_str).map(str::to_owned);
-    let mut note = format!("At most {most_at_once} step ran at a time.");
+    let mut said = Vec::new();
     if let Some(order) = order_of("with_yields") {
-        note.push_str(&format!(
-            " With a yield after each step the tasks took turns: {order}."
+        said.push(format!(
+            "with a yield after each step the tasks took turns ({order})"
         ));
     }
     if let Some(order) = order_of("without_yields") {
-        note.push_str(&format!(
-            " Without yields each task ran to its end before the next began: {order}."
+        said.push(format!(
+            "without yields each task ran to its end before the next began ({order})"
         ));
     }
+    let note = format!(
+        "At most {most_at_once} step ran at a time: {}.",
+        said.join(", ")
+    );
     let report = Report::new(&INFO, params, total_ms as f64, &trace)
         .with_note(note)
         .with("step_order", orders)

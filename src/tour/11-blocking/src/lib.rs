@@ -89,7 +89,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         0
     };
     let report = Report::new(&INFO, params, (blocked_ms + async_ms) as f64, &trace)
-        .with_note(notes.join(" "))
+        .with_note(common::text::sentence(&notes))
         .with("runs", runs);
     Ok(report.into_reply())
 }
@@ -131,18 +131,18 @@ async fn sleeper(delay: Duration, blocks: bool) {
 fn worked_out(blocks: bool, tasks: usize, delay_ms: u64, elapsed_ms: f64, late_ms: f64) -> String {
     let one = delay_ms as f64;
     let all = one * tasks as f64;
-    let kind = if blocks { "Blocking" } else { "Async" };
+    let kind = if blocks { "blocking" } else { "async" };
     let shape = if tasks < 2 || delay_ms == 0 {
-        format!("{kind}: {tasks} sleep(s) of {delay_ms} ms took {elapsed_ms} ms.")
+        format!("{kind}: {tasks} sleep(s) of {delay_ms} ms took {elapsed_ms} ms")
     } else if elapsed_ms >= 0.9 * all {
-        format!("{kind} sleeps ran one after another: {elapsed_ms} ms for {tasks} x {delay_ms} ms.")
+        format!("{kind} sleeps ran one after another: {elapsed_ms} ms for {tasks} x {delay_ms} ms")
     } else {
-        format!("{kind} sleeps overlapped: {elapsed_ms} ms for {tasks} sleeps of {delay_ms} ms.")
+        format!("{kind} sleeps overlapped: {elapsed_ms} ms for {tasks} sleeps of {delay_ms} ms")
     };
     let stalled = late_ms > common::trace::LATE_WAKE_MS && !blocks;
     if stalled {
         format!(
-            "{shape} Some were woken {late_ms:.0} ms after their timers were due: something else held the instance's thread (see warnings)."
+            "{shape}, some woken {late_ms:.0} ms after their timers were due because something else held the instance's thread (see warnings)"
         )
     } else {
         shape

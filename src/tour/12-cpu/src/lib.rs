@@ -122,18 +122,18 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let mut said = Vec::new();
     if let Some(inline) = runs.get("inline") {
         said.push(format!(
-            "Inline, {tasks} tasks of about {task_ms} ms each took turns on the instance's one thread: {} ms.",
+            "inline, {tasks} tasks of about {task_ms} ms each took turns on the instance's one thread: {} ms",
             inline["elapsed_ms"]
         ));
     }
     if let Some(offload) = runs.get("offload") {
         said.push(format!(
-            "Offloaded to the WASI 0.2 worker, the same work took {} ms on {} worker instance(s).",
+            "offloaded to the WASI 0.2 worker, the same work took {} ms on {} worker instance(s)",
             offload["elapsed_ms"], offload["worker_instances"]
         ));
     }
     let report = Report::new(&INFO, params, expected_ms, &trace)
-        .with_note(said.join(" "))
+        .with_note(common::text::sentence(&said))
         .with_rust(code)
         .with("task_ms", task_ms)
         .with("sequential_ms", sequential_ms)
