@@ -204,3 +204,132 @@ async fn the_playground_serves_every_lesson() {
         }
     }
 }
+
+/// The recorder's vocabulary: none of it may appear in a region a learner reads,
+/// since recording is ambient (the primitives record themselves).
+const RUST_RECORDER_WORDS: &[&str] = &[
+    "trace",
+    "Trace",
+    "recorder",
+    ".note(",
+    ".event(",
+    "add_task",
+    "instrument",
+    "measure",
+    "started(",
+    "finished(",
+    "completion_order",
+    "ids_with",
+    "task_line",
+    "send_line",
+    "rename_outcome",
+    "awaits(",
+];
+/// In Python, the run's `trace` and every `tour.` name but the two documented
+/// helpers (the traced fetch and CPU work).
+const PYTHON_RECORDER_WORDS: &[&str] =
+    &["trace", "Trace", "_measure", "task_id", "note(", "event("];
+const PYTHON_HELPERS: &[&str] = &["tour.fetch(", "tour.burn_for("];
+const MAX_REGION_LINES: usize = 25;
+
+/// Every `(file, region name, lines)` marked with `open`/`close` under `dirs`.
+fn regions_in(file: &str, open: &str, close: &str) -> Vec<(String, Vec<String>)> {
+    let text = std::fs::read_to_string(repo_root().join(file)).unwrap();
+    let mut found = Vec::new();
+    let mut current: Option<(String, Vec<String>)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix(open) {
+            current = Some((name.to_owned(), Vec::new()));
+        } else if trimmed.starts_with(close) {
+            found.extend(current.take());
+        } else if let Some((_, lines)) = &mut current {
+            lines.push(line.to_owned());
+        }
+    }
+    found
+}
+
+/// Each lesson folder: the tour's and /asynctasks.
+fn lesson_folders() -> Vec<String> {
+    let mut folders: Vec<String> = std::fs::read_dir(repo_root().join("src/tour"))
+        .unwrap()
+        .map(|entry| format!("src/tour/{}", entry.unwrap().file_name().to_string_lossy()))
+        .collect();
+    folders.sort();
+    folders.push("src/service/asynctasks".to_owned());
+    folders
+}
+
+#[test]
+fn a_region_is_the_idea_only_and_at_most_25_lines() {
+    let mut checked = 0;
+    for folder in lesson_folders() {
+        let rust = format!("{folder}/src/lib.rs");
+        let python = format!("{folder}/lesson.py");
+        let rust_regions = regions_in(&rust, "// region: ", "// endregion: ");
+        let python_regions = regions_in(&python, "# region: ", "# endregion: ");
+        assert!(
+            !rust_regions.is_empty() && !python_regions.is_empty(),
+            "{folder}"
+        );
+        for (file, words, regions, helpers) in [
+            (&rust, RUST_RECORDER_WORDS, rust_regions, &[][..]),
+            (
+                &python,
+                PYTHON_RECORDER_WORDS,
+                python_regions,
+                PYTHON_HELPERS,
+            ),
+        ] {
+            for (name, lines) in regions {
+                assert!(
+                    lines.len() <= MAX_REGION_LINES,
+                    "{file} region {name}: {} lines, over {MAX_REGION_LINES}",
+                    lines.len()
+                );
+                for line in &lines {
+                    let mut code = line.clone();
+                    for helper in helpers {
+                        code = code.replace(helper, "");
+                    }
+                    for word in words.iter().chain(if file.ends_with(".py") {
+                        &["tour."][..]
+                    } else {
+                        &[][..]
+                    }) {
+                        assert!(
+                            !code.contains(word),
+                            "{file} region {name} calls the recorder ({word}): {line}"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 26, "only {checked} regions found");
+}
+
+#[tokio::test]
+async fn every_report_links_the_helpers_its_code_names() {
+    for path in RUNS {
+        let report = report(path).await;
+        let rust = report["rust"].as_str().unwrap();
+        let helpers = report["helpers"].as_array().expect("helpers");
+        for helper in helpers {
+            let name = helper["name"].as_str().unwrap();
+            assert!(rust.contains(name), "{path}: {name} is not in the code");
+            let (first, last) = (
+                helper["first_line"].as_u64().unwrap() as usize,
+                helper["last_line"].as_u64().unwrap() as usize,
+            );
+            let defined = lines_of(helper["file"].as_str().unwrap(), first, last);
+            let item = name.rsplit("::").next().unwrap();
+            assert!(defined.contains(item), "{path}: {name} not at {helper}");
+        }
+        if rust.contains("task::spawn") {
+            assert!(helpers.iter().any(|h| h["name"] == "task::spawn"), "{path}");
+        }
+    }
+}

@@ -40,6 +40,9 @@ pub struct Report {
     pub rust: Cow<'static, str>,
     /// Where that code lives: file and lines of each region shown.
     pub rust_source: Vec<SourceRef>,
+    /// The documented helpers that code names (`task::spawn`, the upstream call,
+    /// ...), and where each is defined.
+    pub helpers: Vec<Helper>,
     pub params: Value,
     pub elapsed_ms: f64,
     pub expected_ms: f64,
@@ -69,6 +72,7 @@ impl Report {
             python: info.python.text(),
             rust: Cow::Borrowed(info.rust.text()),
             rust_source: vec![info.rust.source()],
+            helpers: helpers_named_in(&[info.rust]),
             params,
             elapsed_ms: trace.now_ms(),
             expected_ms,
@@ -105,6 +109,7 @@ impl Report {
             ),
         };
         self.rust_source = regions.iter().map(Region::source).collect();
+        self.helpers = helpers_named_in(regions);
         self
     }
 
@@ -126,6 +131,27 @@ impl Report {
         line["t_ms"] = line["elapsed_ms"].clone();
         line
     }
+}
+
+/// A helper a lesson's code names, and where it is defined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Helper {
+    pub name: &'static str,
+    #[serde(flatten)]
+    pub source: SourceRef,
+}
+
+/// The helpers (`crate::task::HELPERS`) whose names appear in `regions`' code.
+fn helpers_named_in(regions: &[Region]) -> Vec<Helper> {
+    let named = |needle: &str| regions.iter().any(|region| region.code.contains(needle));
+    crate::task::HELPERS
+        .iter()
+        .filter(|(needle, _)| named(needle))
+        .map(|(name, region)| Helper {
+            name,
+            source: region.source(),
+        })
+        .collect()
 }
 
 /// Checks that a demo request is a `GET` (or `HEAD`) and parses its query string.

@@ -21,6 +21,37 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
+/// The helpers a lesson's region may name, each with the source a report links
+/// to (`helpers`): the needle found in the region's code, and the region of this
+/// file (or `upstream.rs`) that defines it.
+pub const HELPERS: &[(&str, crate::lesson::Region)] = &[
+    (
+        "task::spawn",
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "spawn"),
+    ),
+    (
+        "task::sleep",
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "sleep"),
+    ),
+    (
+        "task::yield_now",
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "yield_now"),
+    ),
+    (
+        "task::timeout",
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "timeout"),
+    ),
+    (
+        "task::shield",
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "shield"),
+    ),
+    (
+        "SetOnce",
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "set_once"),
+    ),
+    ("Fetch", crate::upstream::FETCH),
+];
+
 /// What a task cancelled before its first poll records.
 pub const CANCELLED_BEFORE_IT_RAN: &str = "cancelled before it ever ran";
 /// What a task cancelled at an await records.
@@ -62,6 +93,7 @@ impl std::fmt::Display for Cancelled {
     }
 }
 
+// region: spawn
 /// Starts `work` as a task of its own, like `asyncio.create_task(coro)`. It begins
 /// at the next await of the caller (the executor polls spawned tasks when the
 /// current one yields), and runs even if nobody awaits its handle.
@@ -76,6 +108,7 @@ pub fn spawn_named<T: Recordable + 'static>(
 ) -> JoinHandle<T> {
     spawn_as(Some(name.into()), work)
 }
+// endregion: spawn
 
 fn spawn_as<T: Recordable + 'static>(
     name: Option<String>,
@@ -267,6 +300,7 @@ impl<T> Future for JoinHandle<T> {
     }
 }
 
+// region: sleep
 /// Suspends the current task for `duration`, like `asyncio.sleep`. A zero
 /// duration still gives the other ready tasks their turn, as `asyncio.sleep(0)`
 /// does ([`yield_now`]); `spin_sdk::time::sleep(0)` returns without yielding.
@@ -289,7 +323,9 @@ pub async fn sleep(duration: Duration) {
     let late = Instant::now().saturating_duration_since(deadline);
     recorder::woken_late(late.as_secs_f64() * 1000.0);
 }
+// endregion: sleep
 
+// region: yield_now
 /// One turn of the loop, like `await asyncio.sleep(0)`: every task that is ready
 /// now runs its next step before this one resumes.
 ///
@@ -306,6 +342,7 @@ pub async fn yield_now() {
         spin_sdk::wit_bindgen::yield_async().await;
     }
 }
+// endregion: yield_now
 
 /// The timer won the race: the counterpart of `asyncio.TimeoutError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -317,6 +354,7 @@ impl std::fmt::Display for TimedOut {
     }
 }
 
+// region: timeout
 /// Runs `work` for at most `limit`, like `asyncio.wait_for`: when the timer fires
 /// first, `work` is dropped, which cancels whatever it was awaiting (an outbound
 /// request included). Lesson 06 (`src/tour/06-timeout`) writes this race out.
@@ -341,6 +379,7 @@ pub async fn timeout_if<T>(
         None => Ok(work.await),
     }
 }
+// endregion: timeout
 
 /// The work against the timer; what the work awaits is recorded inside the race.
 struct Race<W, S> {
@@ -385,6 +424,7 @@ where
     }
 }
 
+// region: shield
 /// Awaits a task without owning it, like `asyncio.shield(task)`: when the waiter
 /// gives up (a timeout drops this future), only the borrow goes; the task runs on
 /// and can still be awaited. (A `JoinHandle` dropped does not cancel its task
@@ -395,6 +435,7 @@ pub fn shield<T>(task: &mut JoinHandle<T>) -> Shield<'_, T> {
         recorded: false,
     }
 }
+// endregion: shield
 
 /// The future [`shield`] returns.
 pub struct Shield<'a, T> {
@@ -422,6 +463,7 @@ impl<T> Future for Shield<'_, T> {
     }
 }
 
+// region: set_once
 /// A value that does not exist yet, set once and awaited by any number of tasks:
 /// `asyncio.Future` (`loop.create_future()`). Clones share the one future.
 pub struct SetOnce<T> {
@@ -437,6 +479,7 @@ struct FutureState<T> {
     set_by: Option<usize>,
     trace: Option<Trace>,
 }
+// endregion: set_once
 
 impl<T> Clone for SetOnce<T> {
     fn clone(&self) -> Self {

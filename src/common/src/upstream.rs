@@ -20,6 +20,10 @@ use crate::reply::ApiError;
 use crate::text::percent_encode;
 use serde::{Deserialize, Serialize};
 
+/// The upstream call's source, for the reports of lessons that name `Fetch`.
+pub const FETCH: crate::lesson::Region =
+    crate::lesson::Region::cut(file!(), include_str!("upstream.rs"), "fetch");
+
 /// Largest upstream body a demo will read, in bytes.
 pub const MAX_REPLY_BYTES: usize = 2 * 1024 * 1024;
 
@@ -111,6 +115,7 @@ impl UpstreamCall {
         format!("{}{}", transport.origin(), self.path_and_query())
     }
 
+    // region: fetch
     /// The call, not yet sent: a future that, awaited, sends it through the host
     /// and reads the upstream's JSON reply. Like any Rust future it does nothing
     /// until polled; it records itself ([`Call`]) when it runs in a watched handler.
@@ -135,6 +140,7 @@ impl UpstreamCall {
 /// there was none.
 pub type Fetch =
     Call<futures::future::LocalBoxFuture<'static, Result<UpstreamReply, UpstreamError>>>;
+// endregion: fetch
 
 /// `GET url` through the host (`spin_sdk::http::send`): the status and the body, at
 /// most [`MAX_REPLY_BYTES`] of it. Recorded as a call awaiting `GET path`.

@@ -213,7 +213,7 @@ fn schemas() -> Value {
     // `[from_ms, to_ms]` pairs: when a task (or the request) held the thread.
     // What a task awaits: `{"kind": "http", "request": ..}`, `{"kind": "timer", "ms": ..}`, ...
     let awaits = json!({ "type": "array", "items": { "type": "object", "required": ["kind"], "properties": {
-        "kind": { "enum": ["http", "timer", "yield", "future", "nothing"] } } } });
+        "kind": { "enum": ["http", "timer", "yield", "task", "shield", "future", "race", "nothing"] } } } });
     let segments = json!({ "type": "array", "items": { "type": "array", "items": ms, "minItems": 2, "maxItems": 2 } });
     json!({
                 "Error": { "type": "object", "required": ["error", "message"], "properties": {
@@ -224,7 +224,8 @@ fn schemas() -> Value {
             "greeting": { "type": "string" }, "delay_ms": { "type": "integer" }, "slept_ms": ms, "instance": { "$ref": "#/components/schemas/Instance" } } },
         "UpstreamReply": { "type": "object", "required": ["delay_ms", "slept_ms", "status", "instance"], "properties": {
             "id": { "type": "string" }, "delay_ms": { "type": "integer" }, "slept_ms": ms, "status": { "type": "integer" },
-            "filler": { "type": "string" }, "instance": { "$ref": "#/components/schemas/Instance" } } },
+            "filler": { "type": "string" }, "instance": { "$ref": "#/components/schemas/Instance" },
+            "answered_unix_ms": ms } },
         "Task": { "type": "object", "required": ["id", "label", "started_ms", "finished_ms", "outcome"], "properties": {
             "id": { "type": "integer" }, "label": { "type": "string" },
             "started_ms": { "type": ["number", "null"] }, "finished_ms": { "type": ["number", "null"] },
@@ -232,20 +233,24 @@ fn schemas() -> Value {
             "result": {}, "error": { "type": ["string", "null"] },
             "polls": { "type": "integer", "minimum": 0 }, "busy_ms": ms, "waiting_ms": { "type": ["number", "null"] },
             "longest_poll_ms": ms, "busy": segments.clone(),
-            "parent": { "type": ["integer", "null"] }, "awaits": awaits.clone() } },
+            "parent": { "type": ["integer", "null"] }, "awaits": awaits.clone(), "late_ms": ms } },
         "AwaitNode": { "type": "object", "required": ["task", "label", "awaits", "children"], "properties": {
             "task": { "type": ["integer", "null"] }, "label": { "type": "string" }, "awaits": awaits,
             "children": { "type": "array", "items": { "$ref": "#/components/schemas/AwaitNode" } } } },
         "Event": { "type": "object", "required": ["t_ms", "task", "what"], "properties": {
             "t_ms": ms, "task": { "type": ["integer", "null"] }, "what": { "type": "string" } } },
         "Report": { "type": "object",
-            "required": ["demo", "python", "rust", "rust_source", "params", "elapsed_ms", "expected_ms", "tasks", "busy", "warnings", "long_poll_ms", "events", "tree", "note", "instance", "started_unix_ms"],
+            "required": ["demo", "python", "rust", "rust_source", "helpers", "params", "elapsed_ms", "expected_ms", "tasks", "busy", "warnings", "long_poll_ms", "events", "tree", "note", "instance", "started_unix_ms"],
             "properties": {
                 "demo": { "type": "string" }, "python": { "type": "string" }, "rust": { "type": "string", "minLength": 1 },
                 "rust_source": { "type": "array", "minItems": 1, "items": { "type": "object",
                     "required": ["file", "first_line", "last_line"], "properties": {
                         "file": { "type": "string" }, "first_line": { "type": "integer", "minimum": 1 },
                         "last_line": { "type": "integer", "minimum": 1 } } } },
+                "helpers": { "type": "array", "items": { "type": "object",
+                    "required": ["name", "file", "first_line", "last_line"], "properties": {
+                        "name": { "type": "string" }, "file": { "type": "string" },
+                        "first_line": { "type": "integer", "minimum": 1 }, "last_line": { "type": "integer", "minimum": 1 } } } },
                 "params": { "type": "object" }, "elapsed_ms": ms, "expected_ms": ms,
                 "tasks": { "type": "array", "items": { "$ref": "#/components/schemas/Task" } },
                 "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } },

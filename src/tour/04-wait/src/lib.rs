@@ -43,25 +43,25 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let trace = Trace::start();
     let until = ReturnWhen::from_name(return_when).expect("route::RETURN_WHEN names only these");
     let limit = timeout_ms.map(Duration::from_millis);
-    let waited = trace.watch(asyncio_wait(plan.calls(), until, limit)).await;
+    let (timed_out, done, pending) = trace.watch(asyncio_wait(plan.calls(), until, limit)).await;
 
     let params = plan.params(json!({ "return_when": return_when, "timeout_ms": timeout_ms }));
     let expected_ms = demo::within_timeout(condition_met_ms(&plan, until), timeout_ms);
     let report = Report::new(&INFO, params, expected_ms, &trace);
-    let why = if waited.timed_out {
+    let why = if timed_out {
         format!("its {} ms timeout passed", timeout_ms.unwrap_or(0))
     } else {
         format!("{return_when} held")
     };
     let note = format!(
         "wait returned at {} ms because {why}, with done {:?} and pending {:?}; the pending calls were then cancelled.",
-        report.elapsed_ms, waited.done, waited.pending
+        report.elapsed_ms, done, pending
     );
     let report = report
         .with_note(note)
-        .with("timed_out", waited.timed_out)
-        .with("done", waited.done)
-        .with("pending", waited.pending)
+        .with("timed_out", timed_out)
+        .with("done", done)
+        .with("pending", pending)
         .with("cancelled", trace.ids_with(Outcome::Cancelled));
     Ok(report.into_reply())
 }
@@ -84,6 +84,15 @@ enum ReturnWhen {
 }
 
 impl ReturnWhen {
+    /// Whether wait returns now that one more call is done (and `succeeded`).
+    fn holds_once_done(self, succeeded: bool) -> bool {
+        match self {
+            Self::FirstCompleted => true,
+            Self::FirstException => !succeeded,
+            Self::AllCompleted => false,
+        }
+    }
+
     fn from_name(name: &str) -> Option<Self> {
         match name {
             "first_completed" => Some(Self::FirstCompleted),
@@ -94,21 +103,14 @@ impl ReturnWhen {
     }
 }
 
-/// What [`asyncio_wait`] saw: `done` in completion order, `pending` when it returned.
-struct Waited {
-    timed_out: bool,
-    done: Vec<usize>,
-    pending: Vec<usize>,
-}
+/// What [`asyncio_wait`] saw: whether the timeout passed, `done` in completion
+/// order, `pending` when it returned.
+type Waited = (bool, Vec<usize>, Vec<usize>);
 
 // region: wait
-/// `done, pending = await asyncio.wait(calls, timeout=limit, return_when=...)`,
+/// `done, pending = await asyncio.wait(calls, timeout=limit, return_when=until)`,
 /// then the pending calls are cancelled, as the original `/asynctasks` meant to.
-async fn asyncio_wait(
-    calls: Vec<Fetch>,
-    return_when: ReturnWhen,
-    limit: Option<Duration>,
-) -> Waited {
+async fn asyncio_wait(calls: Vec<Fetch>, until: ReturnWhen, limit: Option<Duration>) -> Waited {
     let count = calls.len();
     // Every call runs at once; the set yields each one, numbered, as it completes.
     let mut running: FuturesUnordered<_> = (calls.into_iter().enumerate())
@@ -118,9 +120,7 @@ async fn asyncio_wait(
     let until_condition = async {
         while let Some((i, succeeded)) = running.next().await {
             done.push(i);
-            if return_when == ReturnWhen::FirstCompleted
-                || (return_when == ReturnWhen::FirstException && !succeeded)
-            {
+            if until.holds_once_done(succeeded) {
                 break;
             }
         }
@@ -129,10 +129,6 @@ async fn asyncio_wait(
     let timed_out = task::timeout_if(limit, until_condition).await.is_err();
     drop(running); // drops, which cancels, the calls still pending
     let pending = (0..count).filter(|i| !done.contains(i)).collect();
-    Waited {
-        timed_out,
-        done,
-        pending,
-    }
+    (timed_out, done, pending)
 }
 // endregion: wait

@@ -47,7 +47,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         Duration::from_millis(work_ms),
         Duration::from_millis(cancel_after_ms),
     );
-    let cancels = trace
+    let (finished_cancel, worker_cancel) = trace
         .watch(cancel_two_tasks(quick, work, work_ms, cancel_after))
         .await;
 
@@ -69,7 +69,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     // the end of the CPU step, or the end of its call if that comes first.
     let work_ms = work_ms.as_millis() as u64;
     let expected_ms = cancel_after_ms.max(work_ms).min(work_ms + delay_ms) as f64;
-    let note = worked_out_note(&worker, cancels.worker, cancel_due_ms, cancel_called_ms);
+    let note = worked_out_note(&worker, worker_cancel, cancel_due_ms, cancel_called_ms);
     let report = Report::new(&INFO, params, expected_ms, &trace)
         .with_note(note)
         .with("cancel_due_ms", cancel_due_ms)
@@ -77,11 +77,11 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         .with("cancel_late_by_ms", late_by_ms)
         .with(
             "worker",
-            json!({ "task": WORKER, "cancel_returned": cancels.worker, "outcome": worker.outcome }),
+            json!({ "task": WORKER, "cancel_returned": worker_cancel, "outcome": worker.outcome }),
         )
         .with(
             "finished_task",
-            json!({ "task": FINISHED, "cancel_returned": cancels.finished_task, "outcome": trace.task(FINISHED).outcome, "result": trace.task(FINISHED).result }),
+            json!({ "task": FINISHED, "cancel_returned": finished_cancel, "outcome": trace.task(FINISHED).outcome, "result": trace.task(FINISHED).result }),
         );
     Ok(report.into_reply())
 }
@@ -90,20 +90,14 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
 const FINISHED: usize = 0;
 const WORKER: usize = 1;
 
-/// What each `cancel()` returned.
-struct Cancels {
-    finished_task: bool,
-    worker: bool,
-}
-
 // region: cancel
 /// `task.cancel()` on a task that has finished, then on one that is running.
 async fn cancel_two_tasks(
     quick: Fetch,
     work: Fetch,
-    work_ms: Duration,
-    cancel_after: Duration,
-) -> Cancels {
+    step: Duration,
+    after: Duration,
+) -> (bool, bool) {
     // A task that has finished cannot be cancelled: cancel() returns false.
     let mut finished_task = task::spawn(quick);
     let _ = (&mut finished_task).await;
@@ -111,17 +105,14 @@ async fn cancel_two_tasks(
 
     // A running task stops only at an await.
     let worker = task::spawn(async move {
-        cpu::burn_for(work_ms); // a CPU step: no await inside
+        cpu::burn_for(step); // a CPU step: no await inside
         work.await
     });
     // Like asyncio.sleep, this lets the worker run its first step, even for 0 ms.
-    task::sleep(cancel_after).await;
+    task::sleep(after).await;
     let worker_cancel = worker.cancel();
     let _ = worker.await; // Err(Cancelled) once the cancel has landed
-    Cancels {
-        finished_task: finished_cancel,
-        worker: worker_cancel,
-    }
+    (finished_cancel, worker_cancel)
 }
 // endregion: cancel
 
