@@ -585,7 +585,13 @@ function describeAwait(awaited) {
     case "http": return `HTTP ${awaited.request}`;
     case "timer": return `sleep ${awaited.ms} ms`;
     case "yield": return "yield (sleep(0))";
-    case "future": return `${awaited.name} (set by ${say("col_task")} ${awaited.set_by})`;
+    case "task": return `${say("col_task")} ${awaited.task}`;
+    case "shield": return `shield(${say("col_task")} ${awaited.task})`;
+    case "future": return awaited.set_by === null ? `${awaited.name} (not set)` : `${awaited.name} (set by ${say("col_task")} ${awaited.set_by})`;
+    case "race": {
+      const raced = awaited.work.map(describeAwait).join(", ");
+      return `timeout ${awaited.timer_ms} ms, racing ${raced || "nothing yet"}`;
+    }
     case "nothing": return `— ${awaited.why}`;
     default: return awaited.kind;
   }
