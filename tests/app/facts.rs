@@ -77,3 +77,50 @@ async fn the_shield_lesson_says_that_dropping_a_handle_detaches() {
         "{rust}"
     );
 }
+
+/// What the Python twin (src/common/python/tour.py) copies from the Rust, read by
+/// running it: the thresholds, the merge rule's gap and cap, the failing status,
+/// and the warning and cancel texts, rendered with the same values.
+#[test]
+fn the_python_twin_says_what_the_rust_says() {
+    let script = r#"
+import json, tour
+print(json.dumps({
+    "LONG_POLL_MS": tour.LONG_POLL_MS, "LATE_MS": tour.LATE_MS,
+    "MERGE_GAP_MS": tour.MERGE_GAP_MS, "MAX_SEGMENTS": tour.MAX_SEGMENTS,
+    "MAX_WARNINGS_EACH": tour.MAX_WARNINGS_EACH, "FAILING_STATUS": tour.FAILING_STATUS,
+    "long_poll": tour.long_poll_warning(3, 236.4),
+    "late_task": tour.late_wake_warning(2, 41.6), "late_handler": tour.late_wake_warning(None, 25),
+    "before_it_ran": tour.CANCELLED_BEFORE_IT_RAN, "at_an_await": tour.CANCELLED_AT_AN_AWAIT,
+    "call": tour.CALL_CANCELLED,
+}))
+"#;
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .env(
+            "PYTHONPATH",
+            integration_tests::repo_root().join("src/common/python"),
+        )
+        .output()
+        .expect("python3 (the Python lessons need it) runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let python: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    use common::trace::{LATE_WAKE_MS, late_wake_warning, long_poll_warning};
+    let rust = serde_json::json!({
+        "LONG_POLL_MS": common::polls::LONG_POLL_MS, "LATE_MS": LATE_WAKE_MS,
+        "MERGE_GAP_MS": common::polls::MERGE_GAP_MS, "MAX_SEGMENTS": common::polls::MAX_SEGMENTS,
+        "MAX_WARNINGS_EACH": common::trace::MAX_WARNINGS_EACH,
+        "FAILING_STATUS": common::demo::FAILING_STATUS,
+        "long_poll": long_poll_warning(3, 236.4),
+        "late_task": late_wake_warning(Some(2), 41.6), "late_handler": late_wake_warning(None, 25.0),
+        "before_it_ran": common::task::CANCELLED_BEFORE_IT_RAN,
+        "at_an_await": common::task::CANCELLED_AT_AN_AWAIT,
+        "call": common::recorder::CALL_CANCELLED,
+    });
+    assert_eq!(python, rust);
+}

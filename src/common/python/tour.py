@@ -56,6 +56,23 @@ MERGE_GAP_MS = 0.5
 MAX_SEGMENTS = 64
 #: The status a failing task asks the upstream for (as the Rust demos do).
 FAILING_STATUS = 500
+#: What a cancelled task or call records (common::task, common::recorder).
+CANCELLED_BEFORE_IT_RAN = "cancelled before it ever ran"
+CANCELLED_AT_AN_AWAIT = "cancelled at its await"
+CALL_CANCELLED = "cancelled before the upstream answered; the request was dropped"
+
+
+def long_poll_warning(id, longest_ms):
+    """The Rust words (common::trace::long_poll_warning), checked by tests/app/facts.rs."""
+    return (f"long poll: task {id} held the thread for {longest_ms:.0f} ms in one poll "
+            f"(over {LONG_POLL_MS:.0f} ms); blocking code: nothing else on this instance "
+            f"ran for {longest_ms:.0f} ms")
+
+
+def late_wake_warning(id, late_ms):
+    """The Rust words (common::trace::late_wake_warning); `id` None: the handler."""
+    who = "the request handler" if id is None else f"task {id}"
+    return f"{who} woken {late_ms:.0f} ms late: the instance's thread was held"
 
 IN_PYODIDE = sys.platform == "emscripten"
 if IN_PYODIDE:  # imported now, not inside the first task's first poll
@@ -227,7 +244,7 @@ class Trace:
         self.event(id, "cancel requested")
         if record["started_ms"] is None and record["finished_ms"] is None:
             # Its coroutine will never run: CancelledError is its first step.
-            self.finished(id, "cancelled", error="cancelled before it ever ran")
+            self.finished(id, "cancelled", error=CANCELLED_BEFORE_IT_RAN)
             with contextlib.suppress(Exception):
                 task._tour_coro.close()  # not "never awaited": it was cancelled
 
@@ -343,7 +360,7 @@ class Trace:
             status, body = await fetch_json(self, self.base_url + path_and_query)
         except asyncio.CancelledError:
             self.finished(task, "cancelled",
-                          error="cancelled before the upstream answered; the request was dropped")
+                          error=CALL_CANCELLED)
             raise
         except Exception as error:  # unreachable: no answer at all
             message = f"upstream unreachable: {error}"
@@ -395,19 +412,10 @@ class Trace:
         late = [(id, t["late_ms"]) for id, t in enumerate(self.tasks) if t["late_ms"] > LATE_MS]
         if self.handler_late_ms > LATE_MS:
             late.insert(0, (None, self.handler_late_ms))
-        warnings = [
-            f"long poll: task {id} held the thread for {longest:.0f} ms in one poll "
-            f"(over {LONG_POLL_MS:.0f} ms); blocking code: nothing else on this instance "
-            f"ran for {longest:.0f} ms"
-            for id, longest in long[:MAX_WARNINGS_EACH]
-        ]
+        warnings = [long_poll_warning(id, longest) for id, longest in long[:MAX_WARNINGS_EACH]]
         if len(long) > MAX_WARNINGS_EACH:
             warnings.append(_more(long[MAX_WARNINGS_EACH:], "held the thread"))
-        warnings += [
-            f"{'the request handler' if id is None else f'task {id}'} woken {ms:.0f} ms late: "
-            "the instance's thread was held"
-            for id, ms in late[:MAX_WARNINGS_EACH]
-        ]
+        warnings += [late_wake_warning(id, ms) for id, ms in late[:MAX_WARNINGS_EACH]]
         if len(late) > MAX_WARNINGS_EACH:
             warnings.append(_more(late[MAX_WARNINGS_EACH:], "were woken late"))
         return warnings
@@ -568,7 +576,7 @@ class _Steps:
                 raise
             except asyncio.CancelledError:
                 if task:
-                    trace._ended(id, "cancelled", error="cancelled")
+                    trace._ended(id, "cancelled", error=CANCELLED_AT_AN_AWAIT)
                 raise
             except BaseException as failure:
                 if task:

@@ -30,7 +30,7 @@ const FINISHED: &str = "finished";
 /// reports the same as a slow callback).
 pub const LATE_WAKE_MS: f64 = 20.0;
 /// At most this many per-task warnings of one kind; the rest are summed up in one.
-const MAX_WARNINGS_EACH: usize = 5;
+pub const MAX_WARNINGS_EACH: usize = 5;
 
 /// How a task ended (or that it has not ended yet).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
