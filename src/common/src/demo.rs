@@ -67,6 +67,7 @@ pub struct Report {
 impl Report {
     /// Closes `trace` into a report: elapsed is read now.
     pub fn new(info: &DemoInfo, params: Value, expected_ms: f64, trace: &Trace) -> Self {
+        let tasks = trace.tasks();
         Self {
             demo: info.name,
             python: info.python.text(),
@@ -76,12 +77,12 @@ impl Report {
             params,
             elapsed_ms: trace.now_ms(),
             expected_ms,
-            tasks: trace.tasks(),
+            tree: trace.tree_of(&tasks),
+            tasks,
             busy: trace.busy(),
             warnings: trace.warnings(),
             long_poll_ms: crate::polls::LONG_POLL_MS,
             events: trace.events(),
-            tree: trace.tree(),
             note: info.note.to_owned(),
             instance: trace.instance(),
             started_unix_ms: trace.started_unix_ms(),

@@ -194,9 +194,10 @@ impl<F: Future> Future for Watched<F> {
 /// times its polls, records its answer, and, when dropped before the answer, that
 /// it was cancelled: in Rust, dropping a future is how it is cancelled, and the
 /// host drops the outbound request with it.
-pub struct Call<F: Future> {
+pub struct Call<F: Future + Unpin> {
     request: String,
-    inner: Pin<Box<F>>,
+    /// Boxed by whoever makes the call (one allocation per call, not two).
+    inner: F,
     /// Set at the first poll inside a watched handler.
     record: Option<(Trace, Timeline, usize)>,
     polled: bool,
@@ -206,12 +207,12 @@ pub struct Call<F: Future> {
 /// What a call dropped before its answer records.
 pub const CALL_CANCELLED: &str = "cancelled before the upstream answered; the request was dropped";
 
-impl<F: Future> Call<F> {
+impl<F: Future + Unpin> Call<F> {
     /// `request`: what the graph shows it awaits (`GET /upstream?delay_ms=100`).
     pub fn new(request: String, inner: F) -> Self {
         Self {
             request,
-            inner: Box::pin(inner),
+            inner,
             record: None,
             polled: false,
             answered: false,
@@ -219,7 +220,7 @@ impl<F: Future> Call<F> {
     }
 }
 
-impl<F: Future> Future for Call<F>
+impl<F: Future + Unpin> Future for Call<F>
 where
     F::Output: Recordable,
 {
@@ -243,10 +244,10 @@ where
             }
         }
         let Some((trace, timeline, task)) = &this.record else {
-            return this.inner.as_mut().poll(cx);
+            return Pin::new(&mut this.inner).poll(cx);
         };
         let inner = &mut this.inner;
-        let output = measured_poll(trace, *timeline, *task, || inner.as_mut().poll(cx));
+        let output = measured_poll(trace, *timeline, *task, || Pin::new(inner).poll(cx));
         if let Poll::Ready(answer) = &output {
             this.answered = true;
             if let Some(ready) = answer.ready_unix_ms() {
@@ -261,7 +262,7 @@ where
     }
 }
 
-impl<F: Future> Drop for Call<F> {
+impl<F: Future + Unpin> Drop for Call<F> {
     fn drop(&mut self) {
         if let Some((trace, _, task)) = &self.record
             && !self.answered

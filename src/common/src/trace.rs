@@ -590,11 +590,16 @@ impl Trace {
     /// The await graph: the handler, what it awaits, the tasks under it, and so on
     /// down, as the primitives recorded it.
     pub fn tree(&self) -> TreeNode {
-        let tasks = self.tasks();
+        self.tree_of(&self.tasks())
+    }
+
+    /// [`Self::tree`] from records already read ([`Self::tasks`]): a report reads
+    /// them once.
+    pub fn tree_of(&self, tasks: &[TaskRecord]) -> TreeNode {
         let recorded = self.0.borrow();
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); tasks.len()];
         let mut roots = Vec::new();
-        for task in &tasks {
+        for task in tasks {
             match task.parent {
                 Some(parent) => children[parent].push(task.id),
                 None => roots.push(task.id),
@@ -606,7 +611,7 @@ impl Trace {
             awaits: recorded.handler_awaits.clone(),
             children: roots
                 .into_iter()
-                .map(|id| node(&tasks, &children, id))
+                .map(|id| node(tasks, &children, id))
                 .collect(),
         }
     }

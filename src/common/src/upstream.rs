@@ -18,6 +18,7 @@ use crate::instance::InstanceInfo;
 use crate::recorder::{Call, Recordable};
 use crate::reply::ApiError;
 use crate::text::percent_encode;
+use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
 /// The upstream call's source, for the reports of lessons that name `Fetch`.
@@ -138,35 +139,36 @@ impl UpstreamCall {
 
 /// An upstream call in flight ([`UpstreamCall::send`]): awaited, the reply or why
 /// there was none.
-pub type Fetch =
-    Call<futures::future::LocalBoxFuture<'static, Result<UpstreamReply, UpstreamError>>>;
+pub type Fetch = Call<LocalBoxFuture<'static, Result<UpstreamReply, UpstreamError>>>;
 // endregion: fetch
 
 /// `GET url` through the host (`spin_sdk::http::send`): the status and the body, at
 /// most [`MAX_REPLY_BYTES`] of it. Recorded as a call awaiting `GET path`.
-pub fn get(
-    url: &str,
-) -> Call<impl Future<Output = Result<(u16, bytes::Bytes), UpstreamError>> + use<>> {
+pub fn get(url: &str) -> Call<LocalBoxFuture<'static, Result<(u16, bytes::Bytes), UpstreamError>>> {
     let request = format!("GET {}", path_of(url));
     let url = url.to_owned();
-    Call::new(request, async move { get_unrecorded(&url).await })
+    Call::new(request, Box::pin(async move { get_unrecorded(&url).await }))
 }
 
 /// `GET url`, expecting a `200` JSON answer: the parsed body. Recorded as a call
 /// awaiting `GET path`, its result the whole answer.
 pub fn get_json(
     url: &str,
-) -> Call<impl Future<Output = Result<serde_json::Value, UpstreamError>> + use<>> {
+) -> Call<LocalBoxFuture<'static, Result<serde_json::Value, UpstreamError>>> {
     let request = format!("GET {}", path_of(url));
     let url = url.to_owned();
-    Call::new(request, async move {
-        let (status, body) = get_unrecorded(&url).await?;
-        if status != 200 {
-            let body = String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned();
-            return Err(UpstreamError::Status { status, body });
-        }
-        serde_json::from_slice(&body).map_err(|error| UpstreamError::Malformed(error.to_string()))
-    })
+    Call::new(
+        request,
+        Box::pin(async move {
+            let (status, body) = get_unrecorded(&url).await?;
+            if status != 200 {
+                let body = String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned();
+                return Err(UpstreamError::Status { status, body });
+            }
+            serde_json::from_slice(&body)
+                .map_err(|error| UpstreamError::Malformed(error.to_string()))
+        }),
+    )
 }
 
 /// The path and query of an absolute URL (all of it when it has none).
