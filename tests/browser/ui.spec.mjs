@@ -365,7 +365,7 @@ test('every idea is a page: its lesson, its complete asyncio program, prev and n
         const paragraphs = await page.locator('article#lesson p').count();
         check(title !== '' && paragraphs >= 2, `${idea}: article#lesson should hold a title and the explanation; title ${JSON.stringify(title)}, ${paragraphs} paragraphs`);
         const program = (await page.locator('pre#python').textContent()) || '';
-        check(program.includes('import asyncio') && program.includes('async def main') && program.length > 400,
+        check(program.includes('import tour') && program.includes('async def main') && program.length > 400,
             `${idea}: pre#python should show the complete asyncio program, shows ${JSON.stringify(program.slice(0, 80))}`);
         const marked = ((await page.locator('pre#python mark').first().textContent().catch(() => '')) || '').trim();
         check(marked !== '', `${idea}: pre#python should mark the lines that are the idea`);

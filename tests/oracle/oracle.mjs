@@ -43,6 +43,9 @@ const SCENARIOS = [
     ['src/tour/07-cancel', '/demo/cancel?work_ms=200&delay_ms=400&cancel_after_ms=50'],
     ['src/tour/07-cancel', '/demo/cancel?work_ms=0&delay_ms=400&cancel_after_ms=50'],
     ['src/tour/07-cancel', '/demo/cancel?work_ms=20&delay_ms=20&cancel_after_ms=300'],
+    // asyncio.sleep(0) lets the new worker run its CPU step before the cancel.
+    ['src/tour/07-cancel', '/demo/cancel?work_ms=200&delay_ms=500&cancel_after_ms=0'],
+    ['src/tour/08-shield', '/demo/shield?delay_ms=400&timeout_ms=0&shield=false'],
     ['src/tour/08-shield', '/demo/shield?delay_ms=400&timeout_ms=100&shield=true'],
     ['src/tour/08-shield', '/demo/shield?delay_ms=400&timeout_ms=100&shield=false'],
     ['src/tour/08-shield', '/demo/shield?delay_ms=50&timeout_ms=300&shield=true'],
@@ -67,7 +70,7 @@ function applies(difference, rust) {
 }
 
 // Report fields that are per run by nature: never compared.
-const PER_RUN = new Set(['demo', 'python', 'rust', 'rust_source', 'runtime', 'params', 'elapsed_ms',
+const PER_RUN = new Set(['demo', 'python', 'rust', 'rust_source', 'helpers', 'runtime', 'params', 'elapsed_ms',
     'expected_ms', 'tasks', 'events', 'busy', 'warnings', 'long_poll_ms', 'tree', 'note', 'instance',
     'started_unix_ms', 'what', 't_ms', 'total_time_ms', 'cancel_due_ms', 'cancel_called_ms',
     'cancel_late_by_ms', 'timeout_at_ms', 'states', 'value', 'result', 'results', 'work']);

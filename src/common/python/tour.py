@@ -508,10 +508,17 @@ class _Task(_LoopTask):
         return accepted
 
 
+def _runtime_own(coro):
+    """A task the runtime makes, not the program: in a browser, Pyodide runs a
+    blocking `time.sleep` as an `asyncio.sleep` task of its own (stack-switched),
+    so there a bare `asyncio.sleep` coroutine made into a task is its plumbing."""
+    return IN_PYODIDE and getattr(coro, "cr_code", None) is _SLEEP_CODE
+
+
 def _task_factory(loop, coro, **kwargs):
     """The loop's task factory during a run: each task of the run gets its record."""
     trace = _current.get()
-    if trace is None or _in_fetch.get() or not asyncio.iscoroutine(coro):
+    if trace is None or _in_fetch.get() or not asyncio.iscoroutine(coro) or _runtime_own(coro):
         previous = _installed.get(loop, (0, None))[1]
         if previous is not None:
             return previous(loop, coro, **kwargs)

@@ -208,6 +208,11 @@ pub struct Call<F: Future + Unpin> {
 pub const CALL_CANCELLED: &str = "cancelled before the upstream answered; the request was dropped";
 
 impl<F: Future + Unpin> Call<F> {
+    /// What the call requests (`GET /upstream?delay_ms=100`).
+    pub fn request(&self) -> &str {
+        &self.request
+    }
+
     /// `request`: what the graph shows it awaits (`GET /upstream?delay_ms=100`).
     pub fn new(request: String, inner: F) -> Self {
         Self {

@@ -114,6 +114,12 @@ fn spawn_as<T: Recordable + 'static>(
     name: Option<String>,
     work: impl Future<Output = T> + 'static,
 ) -> JoinHandle<T> {
+    // A task made of one upstream call is labelled by its request at once, even if
+    // it never runs (the call still adopts it at its first poll), as asyncio's task
+    // factory sees the coroutine it wraps.
+    let call_label = (&work as &dyn std::any::Any)
+        .downcast_ref::<crate::upstream::Fetch>()
+        .map(|call| call.request().to_owned());
     let shared = Rc::new(RefCell::new(Shared {
         output: None,
         ended: false,
@@ -125,6 +131,9 @@ fn spawn_as<T: Recordable + 'static>(
     // The spawning task is its parent: whichever is being polled now.
     let record = recorder::current().map(|(trace, parent)| {
         let task = trace.add_task(name, parent);
+        if let Some(label) = call_label {
+            trace.label_unnamed(task, label);
+        }
         (trace, task)
     });
     spin_sdk::wasip3::spawn(Task {

@@ -263,6 +263,11 @@ impl Trace {
         id
     }
 
+    /// Labels an unnamed task (it stays adoptable: its call still names it).
+    pub(crate) fn label_unnamed(&self, task: usize, label: String) {
+        self.0.borrow_mut().tasks[task].label = label;
+    }
+
     /// The record a call made from `current` writes into: `current` itself when it
     /// is a task that has awaited nothing yet and has no name (the call adopts it and
     /// names it), else a new record under `current`. Returns the id and whether it
