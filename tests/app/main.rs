@@ -20,6 +20,7 @@ mod polls;
 mod pyodide;
 mod runtime_rules;
 mod security;
+mod text_view;
 mod tour;
 mod tour_contract;
 mod tour_control;

@@ -70,10 +70,15 @@ impl Route {
         self
     }
 
-    /// Every parameter: the calls' (spelled out), then the route's own.
+    /// Every parameter: the calls' (spelled out), then the route's own, then, for
+    /// a route that answers a demo's report, how to answer it ([`shared::VIEW`],
+    /// [`shared::COLOR`]).
     pub fn each_param(&self) -> Vec<Param> {
         let mut each = self.calls.map(|calls| calls.params()).unwrap_or_default();
         each.extend_from_slice(self.params);
+        if self.answer.is_report() {
+            each.extend_from_slice(&[Param::Choice(shared::VIEW), Param::Flag(shared::COLOR)]);
+        }
         each
     }
 
@@ -86,6 +91,16 @@ impl Route {
             .collect()
     }
 }
+
+impl Answer {
+    /// A demo's report, whole or as the last line of a stream of its events.
+    pub fn is_report(&self) -> bool {
+        matches!(self, Self::Report) || *self == Self::Stream(REPORT_STREAM)
+    }
+}
+
+/// The content type of a demo's stream of events, its report last.
+pub const REPORT_STREAM: &str = "application/x-ndjson";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -328,6 +343,19 @@ pub mod shared {
         options: &["chaining", "self"],
         default: "chaining",
         doc: "How to reach /upstream: Spin's service chaining, or the app's own URL.",
+    };
+    /// How a demo answers: its JSON report, or a picture of the run for a terminal.
+    pub const VIEW: Choice = Choice {
+        name: "view",
+        options: &["json", "text"],
+        default: "json",
+        doc: "json: the report; text: the run drawn for a terminal (curl), 100 columns.",
+    };
+    /// ANSI colour in the text view.
+    pub const COLOR: super::Flag = super::Flag {
+        name: "color",
+        default: false,
+        doc: "With view=text: colour the picture with ANSI escapes.",
     };
     /// CPU time a task burns, in ms.
     pub const WORK_MS: Int = Int::new("work_ms", 0, 10_000, "CPU time, in ms.");

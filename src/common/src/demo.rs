@@ -6,6 +6,7 @@ use crate::instance::InstanceInfo;
 use crate::lesson::{Region, SourceRef};
 use crate::query::Query;
 use crate::reply::{ApiError, Reply};
+use crate::text_view::View;
 use crate::trace::{Event, TaskRecord, Trace, TreeNode};
 use crate::upstream::{Fetch, Transport, UpstreamCall};
 use basics::route::{Calls, IntList, shared};
@@ -125,6 +126,18 @@ impl Report {
         crate::reply::json(http::StatusCode::OK, &self)
     }
 
+    /// The report as `view` asks: its JSON, or the picture of the run drawn from
+    /// that JSON (`crate::text_view`), `text/plain; charset=utf-8`.
+    pub fn into_reply_as(self, view: View) -> Reply {
+        match view {
+            View::Json => self.into_reply(),
+            View::Text { color } => crate::reply::text(
+                http::StatusCode::OK,
+                crate::text_view::render(&json!(self), color),
+            ),
+        }
+    }
+
     /// The report as the last line of a stream: marked `"what": "summary"`.
     pub fn into_summary_line(self) -> Value {
         let mut line = json!(self);
@@ -155,10 +168,22 @@ fn helpers_named_in(regions: &[Region]) -> Vec<Helper> {
         .collect()
 }
 
-/// Checks that a demo request is a `GET` (or `HEAD`) and parses its query string.
-pub fn get_query(request: &spin_sdk::http::Request) -> Result<Query, ApiError> {
+/// Checks that a demo request is a `GET` (or `HEAD`), parses its query string and
+/// reads how to answer (`view=json|text`, `color=`), which every demo takes.
+pub fn get_query(request: &spin_sdk::http::Request) -> Result<(Query, View), ApiError> {
     crate::reply::expect_get(request.method())?;
-    Query::parse(request.uri().query())
+    let mut query = Query::parse(request.uri().query())?;
+    let view = match query.choice(&shared::VIEW)? {
+        "text" => View::Text {
+            color: query.flag(&shared::COLOR)?,
+        },
+        _ => {
+            // color= is declared for every demo; without view=text it changes nothing.
+            query.flag(&shared::COLOR)?;
+            View::Json
+        }
+    };
+    Ok((query, view))
 }
 
 /// The upstream delays of a demo's tasks: `delays=100,200,300`, or `n=` tasks of
@@ -300,6 +325,16 @@ pub fn overlap_sentence(elapsed_ms: f64, delays: &[u64]) -> String {
     )
 }
 
+/// Task ids for a note: `[2, 0, 1]`, or the first ten and how many there are.
+pub fn ids(ids: &[usize]) -> String {
+    const SHOWN: usize = 10;
+    if ids.len() <= SHOWN {
+        return format!("{ids:?}");
+    }
+    let first: Vec<String> = ids[..SHOWN].iter().map(usize::to_string).collect();
+    format!("[{}, …] ({} in all)", first.join(", "), ids.len())
+}
+
 /// What a demo bounded by `timeout_ms` should take: `ms`, or the timeout if sooner.
 pub fn within_timeout(ms: u64, timeout_ms: Option<u64>) -> f64 {
     timeout_ms.map_or(ms, |timeout| timeout.min(ms)) as f64
@@ -397,6 +432,13 @@ mod tests {
         );
         assert_eq!(within_timeout(300, Some(100)), 100.0);
         assert_eq!(within_timeout(300, None), 300.0);
+    }
+
+    #[test]
+    fn long_id_lists_are_cut_for_notes() {
+        assert_eq!(ids(&[2, 0, 1]), "[2, 0, 1]");
+        let many: Vec<usize> = (0..12).collect();
+        assert_eq!(ids(&many), "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, …] (12 in all)");
     }
 
     #[test]

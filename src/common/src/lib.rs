@@ -19,6 +19,7 @@
 //!   request's timeline of tasks and events; [`polls`]: how long each task held
 //!   the thread (busy against waiting, long polls); [`demo`]: the tour's
 //!   parameters (`CallPlan`) and the report every demo answers.
+//! - [`text_view`]: `?view=text`, a run drawn for a terminal from its report.
 //! - [`lesson`]: the `region!` macro, which embeds the marked region of a lesson's
 //!   own source that its report answers as `rust`.
 //!
@@ -34,6 +35,7 @@ pub mod polls;
 pub mod recorder;
 pub mod reply;
 pub mod task;
+pub mod text_view;
 pub mod trace;
 pub mod upstream;
 

@@ -6,6 +6,7 @@
 //! line as a body chunk as soon as it is written.
 
 use crate::reply::Reply;
+use crate::text_view::View;
 use bytes::Bytes;
 use futures::StreamExt;
 use futures::channel::mpsc;
@@ -16,16 +17,31 @@ use serde::Serialize;
 use spin_sdk::http::box_body;
 use std::future::Future;
 
-/// The writing end of an NDJSON response.
+/// The writing end of an NDJSON response (or of its text view: then each line is
+/// drawn for a terminal as it is written, and the summary as the whole picture).
 #[derive(Clone, Debug)]
-pub struct Lines(mpsc::UnboundedSender<Bytes>);
+pub struct Lines(mpsc::UnboundedSender<Bytes>, View);
 
 impl Lines {
     /// Writes `value` as one line. A client that has gone away is not an error:
     /// the demo finishes and its lines are dropped.
     pub fn send<T: Serialize>(&self, value: &T) {
-        let mut line = serde_json::to_vec(value).expect("JSON values always serialise");
-        line.push(b'\n');
+        let line = match self.1 {
+            View::Json => {
+                let mut line = serde_json::to_vec(value).expect("JSON values always serialise");
+                line.push(b'\n');
+                line
+            }
+            View::Text { color } => {
+                let value = serde_json::to_value(value).expect("JSON values always serialise");
+                let text = if value["what"] == "summary" {
+                    format!("\n{}", crate::text_view::render(&value, color))
+                } else {
+                    format!("{}\n", crate::text_view::event_line(&value, color))
+                };
+                text.into_bytes()
+            }
+        };
         let _ = self.0.unbounded_send(Bytes::from(line));
     }
 
@@ -45,14 +61,35 @@ where
     stream_as("application/x-ndjson", produce)
 }
 
+/// A demo's stream of events, its report last, as `view` asks: NDJSON, or text
+/// lines for a terminal ending in the picture of the run.
+pub fn stream_report<F, Fut>(view: View, produce: F) -> Reply
+where
+    F: FnOnce(Lines) -> Fut,
+    Fut: Future<Output = ()> + 'static,
+{
+    match view {
+        View::Json => stream(produce),
+        View::Text { .. } => stream_with(crate::reply::TEXT, view, produce),
+    }
+}
+
 /// Like [`stream`], with another content type (plain text lines, say).
 pub fn stream_as<F, Fut>(content_type: &'static str, produce: F) -> Reply
 where
     F: FnOnce(Lines) -> Fut,
     Fut: Future<Output = ()> + 'static,
 {
+    stream_with(content_type, View::Json, produce)
+}
+
+fn stream_with<F, Fut>(content_type: &'static str, view: View, produce: F) -> Reply
+where
+    F: FnOnce(Lines) -> Fut,
+    Fut: Future<Output = ()> + 'static,
+{
     let (sender, receiver) = mpsc::unbounded::<Bytes>();
-    spin_sdk::wasip3::spawn(produce(Lines(sender)));
+    spin_sdk::wasip3::spawn(produce(Lines(sender, view)));
     let frames = receiver.map(|line| Ok::<_, std::convert::Infallible>(Frame::data(line)));
     let mut reply = http::Response::new(box_body(StreamBody::new(frames)));
     *reply.status_mut() = StatusCode::OK;
@@ -73,7 +110,7 @@ mod tests {
     #[test]
     fn each_value_becomes_one_line() {
         let (sender, receiver) = mpsc::unbounded();
-        let lines = Lines(sender);
+        let lines = Lines(sender, View::Json);
         lines.send(&json!({"t_ms": 1.5, "what": "started"}));
         lines.send(&json!({"what": "summary"}));
         drop(lines);
@@ -91,7 +128,7 @@ mod tests {
     fn a_gone_client_is_not_an_error() {
         let (sender, receiver) = mpsc::unbounded();
         drop(receiver);
-        let lines = Lines(sender);
+        let lines = Lines(sender, View::Json);
         lines.send(&json!({"what": "nobody reads this"}));
     }
 }

@@ -19,6 +19,14 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Reply {
     with_body(status, "application/json", text)
 }
 
+/// The content type of a text answer (a demo's `view=text`).
+pub const TEXT: &str = "text/plain; charset=utf-8";
+
+/// A text answer with its length.
+pub fn text(status: StatusCode, body: String) -> Reply {
+    with_body(status, TEXT, body)
+}
+
 /// An HTML page with the given status.
 pub fn html(status: StatusCode, page: String) -> Reply {
     with_body(status, "text/html; charset=utf-8", page.into_bytes())

@@ -154,7 +154,20 @@ fn request_body(body: Body) -> Value {
 /// failures it declares.
 fn responses(route: &Route) -> Value {
     let mut answers = match route.answer {
-        Answer::Report => success("application/json", schema_ref("Report")),
+        // `view=text`: the same run drawn for a terminal.
+        Answer::Report => {
+            json!({ "200": { "description": "The report (view=json) or the run drawn as text (view=text)",
+            "content": {
+                "application/json": { "schema": schema_ref("Report") },
+                "text/plain": { "schema": { "type": "string" } },
+            } } })
+        }
+        Answer::Stream(content_type) if route.answer.is_report() => json!({ "200": {
+            "description": "Lines, each sent when it happens, the report last (view=text: as text).",
+            "content": {
+                content_type: { "schema": { "type": "string" } },
+                "text/plain": { "schema": { "type": "string" } },
+            } } }),
         Answer::Stream(content_type) => json!({ "200": {
             "description": "Lines, each sent when it happens.",
             "content": { content_type: { "schema": { "type": "string" } } } } }),

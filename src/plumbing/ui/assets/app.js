@@ -113,7 +113,8 @@ function demosOf(api, lessons) {
     demos[idea] = {
       path,
       summary: item.get.summary,
-      params: item.get.parameters.filter((param) => param.in === "query"),
+      // view=text and color are for a terminal (curl); the page reads the JSON.
+      params: item.get.parameters.filter((param) => param.in === "query" && !["view", "color"].includes(param.name)),
     };
   };
   for (const lesson of lessons) add(lesson.idea, lesson.route);

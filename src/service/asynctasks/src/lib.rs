@@ -33,7 +33,7 @@ async fn asynctasks(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     let timeout_ms = query.int(&route::TIMEOUT_MS)?;
     query.finish()?;
@@ -53,8 +53,9 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         )
     } else {
         format!(
-            "The fetches ran together: {:?} finished within the {timeout_ms} ms timeout; {cancelled:?} were cancelled when it passed.",
-            done
+            "The fetches ran together: {} finished within the {timeout_ms} ms timeout; {} were cancelled when it passed.",
+            demo::ids(&done),
+            demo::ids(&cancelled)
         )
     };
     let report = Report::new(&INFO, params, expected_ms, &trace)
@@ -63,7 +64,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         .with("done", done)
         .with("cancelled", trace.ids_with(Outcome::Cancelled))
         .with("total_time_ms", total_time_ms);
-    Ok(report.into_reply())
+    Ok(report.into_reply_as(view))
 }
 
 // region: asynctasks

@@ -28,7 +28,7 @@ async fn sequential(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     query.finish()?;
 
@@ -41,7 +41,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         "{}.",
         demo::overlap_sentence(report.elapsed_ms, &plan.delays)
     );
-    Ok(report.with_note(note).into_reply())
+    Ok(report.with_note(note).into_reply_as(view))
 }
 
 // region: sequential

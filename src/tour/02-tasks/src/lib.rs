@@ -28,7 +28,7 @@ async fn tasks(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     query.finish()?;
 
@@ -54,7 +54,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     };
     let overlap = demo::overlap_sentence(report.elapsed_ms, &plan.delays);
     let note = format!("{started}, and the {overlap}.");
-    Ok(report.with_note(note).into_reply())
+    Ok(report.with_note(note).into_reply_as(view))
 }
 
 // region: tasks

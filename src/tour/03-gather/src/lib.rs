@@ -31,7 +31,7 @@ async fn gather(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     let return_exceptions = query.flag(&route::RETURN_EXCEPTIONS)?;
     query.finish()?;
@@ -63,7 +63,8 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
                     .with("error", json!({ "task": task, "message": error.to_string() }))
                     .with("cancelled", &cancelled)
                     .with_note(format!(
-                        "Task {task} failed first, so try_join_all returned its error at once and dropped (cancelled) tasks {cancelled:?}; asyncio's gather would raise the same error but leave them running."
+                        "Task {task} failed first, so try_join_all returned its error at once and dropped (cancelled) tasks {}; asyncio's gather would raise the same error but leave them running.",
+                        demo::ids(&cancelled)
                     ))
             }
         }
@@ -72,14 +73,15 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let report = match report.extra.get("outcome").and_then(Value::as_str) {
         Some("ok") => {
             let note = format!(
-                "{}; the results are in argument order, though the calls finished in the order {order:?}.",
-                demo::overlap_sentence(report.elapsed_ms, &plan.delays)
+                "{}; the results are in argument order, though the calls finished in the order {}.",
+                demo::overlap_sentence(report.elapsed_ms, &plan.delays),
+                demo::ids(&order)
             );
             report.with_note(note)
         }
         _ => report,
     };
-    Ok(report.with("completion_order", order).into_reply())
+    Ok(report.with("completion_order", order).into_reply_as(view))
 }
 
 /// With `return_exceptions=true`: every result in order, failures in their place.

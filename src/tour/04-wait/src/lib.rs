@@ -34,7 +34,7 @@ async fn wait(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     let return_when = query.choice(&route::RETURN_WHEN)?;
     let timeout_ms = query.optional_int(&shared::TIMEOUT_MS)?;
@@ -43,7 +43,13 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let trace = Trace::start();
     let until = ReturnWhen::from_name(return_when).expect("route::RETURN_WHEN names only these");
     let limit = timeout_ms.map(Duration::from_millis);
-    let (timed_out, done, pending) = trace.watch(asyncio_wait(plan.calls(), until, limit)).await;
+    let (timed_out, done, pending) = trace
+        .watch(asyncio_wait(
+            plan.calls(),
+            |ok| until.holds_once_done(ok),
+            limit,
+        ))
+        .await;
 
     let params = plan.params(json!({ "return_when": return_when, "timeout_ms": timeout_ms }));
     let expected_ms = demo::within_timeout(condition_met_ms(&plan, until), timeout_ms);
@@ -54,8 +60,10 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         format!("{return_when} held")
     };
     let note = format!(
-        "wait returned at {} ms because {why}, with done {:?} and pending {:?}; the pending calls were then cancelled.",
-        report.elapsed_ms, done, pending
+        "wait returned at {} ms because {why}, with done {} and pending {}; the pending calls were then cancelled.",
+        report.elapsed_ms,
+        demo::ids(&done),
+        demo::ids(&pending)
     );
     let report = report
         .with_note(note)
@@ -63,7 +71,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         .with("done", done)
         .with("pending", pending)
         .with("cancelled", trace.ids_with(Outcome::Cancelled));
-    Ok(report.into_reply())
+    Ok(report.into_reply_as(view))
 }
 
 /// When the idea says wait's condition holds: the delay of the task that meets it.
@@ -84,7 +92,8 @@ enum ReturnWhen {
 }
 
 impl ReturnWhen {
-    /// Whether wait returns now that one more call is done (and `succeeded`).
+    /// Whether wait returns now that one more call is done (and `succeeded`): the
+    /// condition the lesson's `asyncio_wait` is given.
     fn holds_once_done(self, succeeded: bool) -> bool {
         match self {
             Self::FirstCompleted => true,
@@ -103,14 +112,13 @@ impl ReturnWhen {
     }
 }
 
-/// What [`asyncio_wait`] saw: whether the timeout passed, `done` in completion
-/// order, `pending` when it returned.
-type Waited = (bool, Vec<usize>, Vec<usize>);
-
 // region: wait
-/// `done, pending = await asyncio.wait(calls, timeout=limit, return_when=until)`,
-/// then the pending calls are cancelled, as the original `/asynctasks` meant to.
-async fn asyncio_wait(calls: Vec<Fetch>, until: ReturnWhen, limit: Option<Duration>) -> Waited {
+/// `done, pending = await asyncio.wait(calls, timeout=limit, return_when=...)`.
+async fn asyncio_wait(
+    calls: Vec<Fetch>,
+    return_when: impl Fn(bool) -> bool,
+    limit: Option<Duration>,
+) -> (bool, Vec<usize>, Vec<usize>) {
     let count = calls.len();
     // Every call runs at once; the set yields each one, numbered, as it completes.
     let mut running: FuturesUnordered<_> = (calls.into_iter().enumerate())
@@ -120,14 +128,13 @@ async fn asyncio_wait(calls: Vec<Fetch>, until: ReturnWhen, limit: Option<Durati
     let until_condition = async {
         while let Some((i, succeeded)) = running.next().await {
             done.push(i);
-            if until.holds_once_done(succeeded) {
+            if return_when(succeeded) {
                 break;
             }
         }
     };
-    // The timeout: the same race of work against a timer as wait_for (lesson 06).
     let timed_out = task::timeout_if(limit, until_condition).await.is_err();
-    drop(running); // drops, which cancels, the calls still pending
+    drop(running); // as the original /asynctasks meant to: cancels what is pending
     let pending = (0..count).filter(|i| !done.contains(i)).collect();
     (timed_out, done, pending)
 }

@@ -33,12 +33,12 @@ async fn as_completed(request: Request) -> Reply {
 }
 
 fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     let timeout_ms = query.optional_int(&shared::TIMEOUT_MS)?;
     query.finish()?;
 
-    Ok(ndjson::stream(move |lines| async move {
+    Ok(ndjson::stream_report(view, move |lines| async move {
         // The trace streams each task's start and end too, for the page to draw.
         let trace = Trace::streaming(lines.clone());
         let limit = timeout_ms.map(Duration::from_millis);
@@ -55,7 +55,8 @@ fn run(request: Request) -> Result<Reply, ApiError> {
             .and_then(|&task| summary.tasks[task].finished_ms);
         let note = match first_ms {
             Some(first_ms) => format!(
-                "The answers came in the order {order:?}, each line sent as its call finished: the first at {first_ms} ms, of a run of {} ms{}.",
+                "The answers came in the order {}, each line sent as its call finished: the first at {first_ms} ms, of a run of {} ms{}.",
+                demo::ids(&order),
                 summary.elapsed_ms,
                 if timed_out {
                     " cut short by the timeout"

@@ -33,7 +33,7 @@ async fn timeout(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let delay_ms = query.int(&route::DELAY_MS)?;
     let timeout_ms = query.int(&route::TIMEOUT_MS)?;
     let transport = demo::transport(&mut query)?;
@@ -75,7 +75,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
             .with("error", error.to_string())
             .with_note("The call failed before the timer fired, so wait_for raised its error."),
     };
-    Ok(report.into_reply())
+    Ok(report.into_reply_as(view))
 }
 
 // region: wait_for

@@ -33,7 +33,7 @@ async fn cancel(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let work_ms = query.int(&route::WORK_MS)?;
     let delay_ms = query.int(&route::DELAY_MS)?;
     let cancel_after_ms = query.int(&route::CANCEL_AFTER_MS)?;
@@ -83,7 +83,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
             "finished_task",
             json!({ "task": FINISHED, "cancel_returned": finished_cancel, "outcome": trace.task(FINISHED).outcome, "result": trace.task(FINISHED).result }),
         );
-    Ok(report.into_reply())
+    Ok(report.into_reply_as(view))
 }
 
 /// The tasks' ids: the finished task is spawned first, then the worker.

@@ -37,14 +37,14 @@ async fn shield(request: Request) -> Reply {
 }
 
 fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let delay_ms = query.int(&route::DELAY_MS)?;
     let timeout_ms = query.int(&route::TIMEOUT_MS)?;
     let shielded = query.flag(&route::SHIELD)?;
     let transport = demo::transport(&mut query)?;
     query.finish()?;
 
-    Ok(ndjson::stream(move |lines| async move {
+    Ok(ndjson::stream_report(view, move |lines| async move {
         let trace = Trace::streaming(lines);
         let work = call(delay_ms, false, 0, transport);
         let limit = Duration::from_millis(timeout_ms);

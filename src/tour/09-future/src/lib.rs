@@ -31,7 +31,7 @@ async fn future(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let delay_ms = query.int(&route::DELAY_MS)?;
     let waiters = query.int(&route::WAITERS)? as usize;
     let transport = demo::transport(&mut query)?;
@@ -81,7 +81,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         .with("all_waiters_got_the_value", all_same)
         .with("second_set", second_set)
         .with("states", states);
-    Ok(report.into_reply())
+    Ok(report.into_reply_as(view))
 }
 
 // region: future

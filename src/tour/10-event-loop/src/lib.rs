@@ -33,7 +33,7 @@ async fn event_loop(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let tasks = query.int(&route::N)? as usize;
     let steps = query.int(&route::STEPS)? as usize;
     let step_ms = query.int(&route::STEP_MS)?;
@@ -87,7 +87,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         .with_note(note)
         .with("step_order", orders)
         .with("max_steps_running_at_once", most_at_once);
-    Ok(report.into_reply())
+    Ok(report.into_reply_as(view))
 }
 
 fn run_name(yields: bool) -> &'static str {

@@ -31,7 +31,7 @@ async fn blocking(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let tasks = query.int(&route::N)? as usize;
     let delay_ms = query.int(&route::DELAY_MS)?;
     let mode = query.choice(&route::MODE)?;
@@ -91,7 +91,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let report = Report::new(&INFO, params, (blocked_ms + async_ms) as f64, &trace)
         .with_note(common::text::sentence(&notes))
         .with("runs", runs);
-    Ok(report.into_reply())
+    Ok(report.into_reply_as(view))
 }
 
 fn run_name(blocks: bool) -> &'static str {

@@ -39,7 +39,7 @@ async fn cpu_demo(request: Request) -> Reply {
 }
 
 async fn run(request: Request) -> Result<Reply, ApiError> {
-    let mut query = demo::get_query(&request)?;
+    let (mut query, view) = demo::get_query(&request)?;
     let tasks = query.int(&route::N)? as usize;
     let work_ms = query.optional_int(&route::WORK_MS)?;
     let fixed_iterations = query.optional_int(&route::ITERATIONS)?;
@@ -142,7 +142,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
             "expected_assumes",
             "offloaded tasks each take one task's time, all at once: that needs a free core per task; with fewer cores they take turns and the run takes longer",
         );
-    Ok(report.into_reply())
+    Ok(report.into_reply_as(view))
 }
 
 /// This instance's speed, measured on its first request (50 ms) and kept: it does
