@@ -142,7 +142,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "spin.toml"
 
 
 def poll_cost(name):
-    """What measuring a task's polls costs (common::polls::Measured), on the runtime
+    """What recording a task's polls costs (common::recorder), on the runtime
     `name`: the probe fixture times POLLS empty polls, bare and measured, in Wasm.
     Median of 3 of (bare, measured, overhead) ns per poll."""
     port = free_port()
@@ -433,11 +433,11 @@ def main():
         "|---|" + "---|" * len(ours),
         "| speed-up | " + " | ".join(f"{speedups[s.name]:.2f}x" for s in ours) + " |",
         "",
-        f"| measuring polls (common::polls::Measured), {POLLS:,} empty polls in Wasm, median of 3 | "
+        f"| recording polls (a task of common::task::spawn, unrecorded, then in a watched handler), {POLLS:,} empty polls in Wasm, median of 3 | "
         + " | ".join(s.name for s in ours) + " |",
         "|---|" + "---|" * len(ours),
-        "| a bare poll (ns) | " + " | ".join(f"{costs[s.name][0]:.0f}" for s in ours) + " |",
-        "| a measured poll (ns) | " + " | ".join(f"{costs[s.name][1]:.0f}" for s in ours) + " |",
+        "| a poll, unrecorded (ns) | " + " | ".join(f"{costs[s.name][0]:.0f}" for s in ours) + " |",
+        "| a poll, recorded (ns) | " + " | ".join(f"{costs[s.name][1]:.0f}" for s in ours) + " |",
         "| overhead per poll (ns) | " + " | ".join(f"{costs[s.name][2]:.0f}" for s in ours) + " |",
         "| /demo/gather?delays=300,200,100: polls measured | " + " | ".join(f"{shares[s.name][0]}" for s in ours) + " |",
         "| their measuring cost (ms), share of elapsed | "
