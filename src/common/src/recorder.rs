@@ -64,6 +64,13 @@ pub(crate) fn awaits(what: impl FnOnce() -> Awaits) {
     }
 }
 
+/// Records an event of whatever is being polled now (a task, or the handler).
+pub(crate) fn event(what: impl FnOnce() -> String) {
+    if let Some((trace, task)) = current() {
+        trace.record_event(task, what());
+    }
+}
+
 /// Records that whatever is being polled now was resumed `late_ms` after what it
 /// awaited became ready.
 pub(crate) fn woken_late(late_ms: f64) {

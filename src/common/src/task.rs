@@ -314,13 +314,7 @@ impl<T> Future for JoinHandle<T> {
 /// duration still gives the other ready tasks their turn, as `asyncio.sleep(0)`
 /// does ([`yield_now`]); `spin_sdk::time::sleep(0)` returns without yielding.
 pub async fn sleep(duration: Duration) {
-    if let Some((trace, task)) = recorder::current() {
-        let what = format!("sleep({} ms)", duration.as_millis());
-        match task {
-            Some(task) => trace.event(task, what),
-            None => trace.note(what),
-        }
-    }
+    recorder::event(|| format!("sleep({} ms)", duration.as_millis()));
     if duration.is_zero() {
         return yield_now().await;
     }
@@ -424,10 +418,7 @@ where
             && let Some((trace, task)) = current
         {
             let what = format!("TimeoutError: the {} ms timer won the race", self.timer_ms);
-            match task {
-                Some(task) => trace.event(task, what),
-                None => trace.note(what),
-            }
+            trace.record_event(task, what);
         }
         timer.map(|()| Err(TimedOut))
     }
@@ -517,11 +508,7 @@ impl<T: Clone> SetOnce<T> {
             .as_ref()
             .map_or_else(|| "fut".to_owned(), |(trace, _)| trace.name_future());
         if let Some((trace, task)) = &current {
-            let what = format!("create_future(): {name} is pending");
-            match task {
-                Some(task) => trace.event(*task, what),
-                None => trace.note(what),
-            }
+            trace.record_event(*task, format!("create_future(): {name} is pending"));
         }
         let trace = current.map(|(trace, _)| trace);
         Self {
@@ -552,10 +539,7 @@ impl<T: Clone> SetOnce<T> {
             } else {
                 "set_result() again: refused with InvalidStateError"
             };
-            match task {
-                Some(task) => trace.event(task, what),
-                None => trace.note(what),
-            }
+            trace.record_event(task, what);
         }
         if !accepted {
             return Err(InvalidState);

@@ -416,6 +416,11 @@ impl Trace {
         self.record(Some(task), what.into());
     }
 
+    /// Records that `task` (or the demo itself, `None`) did something.
+    pub(crate) fn record_event(&self, task: Option<usize>, what: impl Into<Cow<'static, str>>) {
+        self.record(task, what.into());
+    }
+
     /// Marks `task` as started now (once: a later call changes nothing).
     pub(crate) fn started(&self, task: usize) {
         let now = self.now_ms();
