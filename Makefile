@@ -64,6 +64,7 @@ suite:
 	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) fuzz
 	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) browser
 	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) oracle
+	$(if $(SUITE_SPIN),SPIN_BIN="$(SUITE_SPIN)" $(MAKE) registry)
 
 ## fuzz: schemathesis (PyPI, into target/fuzz-venv) from /openapi.json, on Spin when SPIN_BIN is set, else devhost
 fuzz: build devhost
@@ -80,6 +81,18 @@ browser: build devhost
 .PHONY: oracle
 oracle: build devhost
 	node tests/oracle/oracle.mjs
+
+## publish: push the built app as an OCI artifact, REGISTRY=host[:port]/name:tag (what SpinKube pulls);
+## a loopback registry (127.0.0.1, localhost) is spoken to over plain HTTP (--insecure)
+.PHONY: publish registry
+publish: build
+	@test -n "$(REGISTRY)" || { echo "usage: make publish REGISTRY=<host[:port]/name:tag>, e.g. ghcr.io/<you>/spin-async-demo:0.1.0" >&2; exit 2; }
+	@test -n "$(SPIN_VERSION)" || { echo "make publish needs Spin 4.1+ (SPIN_BIN, or spin on PATH)" >&2; exit 1; }
+	"$(SPIN_BIN)" registry push $(if $(filter 127.0.0.1:% localhost:% [::1]:%,$(REGISTRY)),--insecure) "$(REGISTRY)"
+
+## registry: publish to Debian's docker-registry on loopback and check `spin up --from` the artifact against the checkout (Spin only)
+registry: build
+	tests/registry/run.sh
 
 ## bench: devhost and Spin (when found: SPIN_BIN, else spin on PATH) against an aiohttp peer; writes bench/results.md
 BENCH_VENV ?= target/bench-venv
