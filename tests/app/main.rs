@@ -12,6 +12,7 @@ mod framing;
 mod hello;
 mod layout;
 mod lessons;
+mod limits;
 mod messages;
 mod openapi;
 mod parity;

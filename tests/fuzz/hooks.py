@@ -1,6 +1,6 @@
 """Schemathesis hooks for `make fuzz`: keep valid but slow inputs fast.
 
-Any delay up to 30 s, n up to 1000 tasks and CPU work up to seconds are valid, so
+Any delay up to 29 s, n up to 1000 tasks and CPU work up to seconds are valid, so
 schemathesis generates them, and a few such cases would take the whole time budget.
 Valid values above a small cap are folded below it; values outside the documented
 bounds (the negative cases) are left alone, so rejection is still tested.
@@ -11,9 +11,9 @@ import schemathesis
 # Parameter: (largest documented maximum over the routes that take it, cap for
 # fuzzing). A value invalid for one route but under this maximum is folded too.
 FOLDED = {
-    "delay_ms": (30_000, 30),
-    "timeout_ms": (60_000, 60),
-    "cancel_after_ms": (60_000, 30),
+    "delay_ms": (29_000, 30),
+    "timeout_ms": (29_000, 60),
+    "cancel_after_ms": (29_000, 30),
     "work_ms": (10_000, 10),
     "step_ms": (1_000, 2),
     "iterations": (2_000_000_000, 100_000),
@@ -39,7 +39,7 @@ def fold_list(text):
     items = text.split(",")
     if not all(item.isdigit() for item in items) or len(items) > 20:
         return text if not all(item.isdigit() for item in items) else ",".join(items[:20])
-    return ",".join(str(fold(int(item), 30_000, 30)) for item in items)
+    return ",".join(str(fold(int(item), 29_000, 30)) for item in items)
 
 
 @schemathesis.hook

@@ -71,7 +71,7 @@ function applies(difference, rust) {
 
 // Report fields that are per run by nature: never compared.
 const PER_RUN = new Set(['demo', 'python', 'rust', 'rust_source', 'helpers', 'runtime', 'params', 'elapsed_ms',
-    'expected_ms', 'tasks', 'events', 'busy', 'warnings', 'long_poll_ms', 'tree', 'note', 'instance',
+    'expected_ms', 'tasks', 'events', 'busy', 'outbound_requests', 'warnings', 'long_poll_ms', 'tree', 'note', 'instance',
     'started_unix_ms', 'what', 't_ms', 'total_time_ms', 'cancel_due_ms', 'cancel_called_ms',
     'cancel_late_by_ms', 'timeout_at_ms', 'states', 'value', 'result', 'results', 'work']);
 

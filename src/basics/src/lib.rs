@@ -10,6 +10,8 @@
 //! - [`error`]: the JSON errors every route answers.
 //! - [`instance`]: a random id held in a static, so responses show which component
 //!   instance served them (instances are reused, like coroutines sharing one loop).
+//! - [`limits`]: the platforms' limits (Fermyon Cloud's 30 s handler, 10 MB bodies,
+//!   50 MiB packages, 500 outbound requests an hour), each stated once.
 //! - [`query`]: typed query-string parameters with bounds; bad input becomes a
 //!   JSON 400 naming the parameter instead of a panic or a trap.
 //! - [`route`]: what a route declares about itself once (parameters with bounds,
@@ -21,6 +23,7 @@ pub mod clock;
 pub mod cpu;
 pub mod error;
 pub mod instance;
+pub mod limits;
 pub mod query;
 pub mod route;
 pub mod text;

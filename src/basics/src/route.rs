@@ -300,10 +300,10 @@ pub mod shared {
 
     /// Most tasks a fan-out demo starts.
     pub const MAX_TASKS: u64 = 1000;
-    /// Longest upstream delay, in ms.
-    pub const MAX_DELAY_MS: u64 = 30_000;
-    /// Longest timeout, in ms.
-    pub const MAX_TIMEOUT_MS: u64 = 60_000;
+    /// Longest upstream delay, in ms: as long as a run may last (`crate::limits`).
+    pub const MAX_DELAY_MS: u64 = crate::limits::RUN_MS;
+    /// Longest timeout, in ms: a longer one could never fire within a run.
+    pub const MAX_TIMEOUT_MS: u64 = crate::limits::RUN_MS;
 
     /// One task per delay: the fan-out demos' tasks.
     pub const DELAYS: IntList = IntList {

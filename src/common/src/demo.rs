@@ -50,6 +50,9 @@ pub struct Report {
     pub tasks: Vec<TaskRecord>,
     /// When this request's code ran on the instance's thread (its tasks' polls).
     pub busy: Vec<[f64; 2]>,
+    /// Requests this run sent out through the host (platforms count them: see
+    /// `limits::OUTBOUND_PER_HOUR`).
+    pub outbound_requests: u64,
     /// Long polls: blocking code that held the thread (`crate::polls`).
     pub warnings: Vec<String>,
     pub long_poll_ms: f64,
@@ -81,6 +84,7 @@ impl Report {
             tree: trace.tree_of(&tasks),
             tasks,
             busy: trace.busy(),
+            outbound_requests: trace.outbound_requests(),
             warnings: trace.warnings(),
             long_poll_ms: crate::polls::LONG_POLL_MS,
             events: trace.events(),

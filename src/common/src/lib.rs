@@ -25,7 +25,7 @@
 //!
 //! Everything except the host calls is plain Rust and unit-tested natively.
 
-pub use basics::{clock, cpu, error, instance, query, text};
+pub use basics::{clock, cpu, error, instance, limits, query, text};
 
 pub mod demo;
 pub mod lesson;

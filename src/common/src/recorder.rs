@@ -71,6 +71,13 @@ pub(crate) fn event(what: impl FnOnce() -> String) {
     }
 }
 
+/// Counts a request sent out through the host by whatever is being polled now.
+pub(crate) fn sent_outbound() {
+    if let Some((trace, _)) = current() {
+        trace.sent_outbound();
+    }
+}
+
 /// Records that whatever is being polled now was resumed `late_ms` after what it
 /// awaited became ready.
 pub(crate) fn woken_late(late_ms: f64) {

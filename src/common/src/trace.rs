@@ -31,6 +31,25 @@ const FINISHED: &str = "finished";
 pub const LATE_WAKE_MS: f64 = 20.0;
 /// At most this many per-task warnings of one kind; the rest are summed up in one.
 pub const MAX_WARNINGS_EACH: usize = 5;
+/// A run that sends more outbound requests than this (a tenth of what Fermyon
+/// Cloud allows an app in an hour) says what that costs there.
+pub const OUTBOUND_WARNING: u64 = crate::limits::OUTBOUND_PER_HOUR / 10;
+
+/// What `outbound` requests in one run mean against Fermyon Cloud's hourly quota.
+fn outbound_warning(outbound: u64) -> String {
+    let per_hour = crate::limits::OUTBOUND_PER_HOUR;
+    let share = outbound as f64 / per_hour as f64;
+    let cost = if share >= 1.0 {
+        format!("{share:.1} hours of that quota")
+    } else {
+        format!("{:.0} % of an hour's quota", share * 100.0)
+    };
+    format!(
+        "This run sent {outbound} outbound requests: on Fermyon Cloud, where a Spin app may send \
+         {per_hour} an hour, that is {cost}, if the platform counts service-chained calls \
+         (docs/deploying.md)."
+    )
+}
 
 /// How a task ended (or that it has not ended yet).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -153,6 +172,9 @@ struct Recorded {
     /// What the handler itself awaits (the root of the graph).
     handler_awaits: Vec<Awaits>,
     handler_late_ms: f64,
+    /// Requests sent out through the host (`upstream::send`) while this trace was
+    /// the current one: what a platform counts against its outbound quota.
+    outbound: u64,
     /// Timeout races being polled now: (task, index of the race in its awaits).
     races: Vec<(Option<usize>, usize)>,
     /// Every poll in the order it started, up to
@@ -192,6 +214,7 @@ impl Trace {
             books: Vec::new(),
             handler_awaits: Vec::new(),
             handler_late_ms: 0.0,
+            outbound: 0,
             races: Vec::new(),
             poll_log: Vec::new(),
             futures: 0,
@@ -484,6 +507,16 @@ impl Trace {
             .collect()
     }
 
+    /// Counts one request sent out through the host.
+    pub(crate) fn sent_outbound(&self) {
+        self.0.borrow_mut().outbound += 1;
+    }
+
+    /// How many requests this request's work sent out through the host.
+    pub fn outbound_requests(&self) -> u64 {
+        self.0.borrow().outbound
+    }
+
     /// When this request's code ran on the instance's thread: the union of its
     /// tasks' busy segments.
     pub fn busy(&self) -> Vec<[f64; 2]> {
@@ -540,6 +573,9 @@ impl Trace {
                 .map(|&(id, ms)| (id.unwrap_or(0), ms))
                 .collect();
             warnings.push(more_warnings(&rest, "were woken late"));
+        }
+        if recorded.outbound > OUTBOUND_WARNING {
+            warnings.push(outbound_warning(recorded.outbound));
         }
         warnings
     }

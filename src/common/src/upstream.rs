@@ -193,6 +193,7 @@ pub async fn send(
 ) -> Result<(u16, bytes::Bytes), UpstreamError> {
     use http_body_util::{BodyExt, Full, Limited};
 
+    crate::recorder::sent_outbound();
     let request = request.map(Full::new);
     let response = spin_sdk::http::send(request)
         .await

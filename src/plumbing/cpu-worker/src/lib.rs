@@ -14,7 +14,7 @@
 //! It uses `basics`, the part of the shared code that needs no spin-sdk 7 (WASI
 //! 0.3): parameters, errors, the instance id and the CPU kernel.
 
-use basics::{ApiError, Query, clock, cpu, instance};
+use basics::{ApiError, Query, clock, cpu, instance, limits};
 use serde_json::{Value, json};
 use spin_sdk::http::{IncomingRequest, Method, Response};
 use std::time::{Duration, Instant};
@@ -47,6 +47,17 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
     let work_ms = query.optional_int(&route::WORK_MS)?;
     let iterations = query.optional_int(&route::ITERATIONS)?;
     query.finish()?;
+    if let Some(iterations) = iterations {
+        // How long a number of steps takes depends on the machine: a millisecond's
+        // sample tells, before a run that would outlast the handler starts.
+        let per_ms = cpu::iterations_per_ms(Duration::from_millis(1));
+        let planned_ms = (iterations as f64 / per_ms) as u64;
+        limits::within_a_handler(
+            "iterations",
+            planned_ms,
+            "the steps at this instance's speed",
+        )?;
+    }
 
     let instance = instance::enter_request();
     // Wall-clock bounds of the work, comparable across instances: they show which

@@ -253,7 +253,7 @@ fn schemas() -> Value {
         "Event": { "type": "object", "required": ["t_ms", "task", "what"], "properties": {
             "t_ms": ms, "task": { "type": ["integer", "null"] }, "what": { "type": "string" } } },
         "Report": { "type": "object",
-            "required": ["demo", "python", "rust", "rust_source", "helpers", "params", "elapsed_ms", "expected_ms", "tasks", "busy", "warnings", "long_poll_ms", "events", "tree", "note", "instance", "started_unix_ms"],
+            "required": ["demo", "python", "rust", "rust_source", "helpers", "params", "elapsed_ms", "expected_ms", "tasks", "busy", "outbound_requests", "warnings", "long_poll_ms", "events", "tree", "note", "instance", "started_unix_ms"],
             "properties": {
                 "demo": { "type": "string" }, "python": { "type": "string" }, "rust": { "type": "string", "minLength": 1 },
                 "rust_source": { "type": "array", "minItems": 1, "items": { "type": "object",
@@ -267,7 +267,8 @@ fn schemas() -> Value {
                 "params": { "type": "object" }, "elapsed_ms": ms, "expected_ms": ms,
                 "tasks": { "type": "array", "items": { "$ref": "#/components/schemas/Task" } },
                 "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } },
-                "busy": segments, "warnings": { "type": "array", "items": { "type": "string" } },
+                "busy": segments, "outbound_requests": { "type": "integer", "minimum": 0 },
+                "warnings": { "type": "array", "items": { "type": "string" } },
                 "long_poll_ms": ms, "tree": { "$ref": "#/components/schemas/AwaitNode" }, "started_unix_ms": ms,
                 "note": { "type": "string" }, "instance": { "$ref": "#/components/schemas/Instance" } } },
         "MessagesReply": { "type": "object", "required": ["reply", "model", "usage"], "properties": {

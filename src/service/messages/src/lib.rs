@@ -9,9 +9,9 @@
 
 use bytes::Bytes;
 use common::reply::{self, ApiError, Reply};
-use common::task;
 use common::text::percent_decode;
 use common::upstream::{self, UpstreamError};
+use common::{limits, task};
 use http::StatusCode;
 use http_body_util::{BodyExt, Limited};
 use serde_json::{Value, json};
@@ -153,14 +153,17 @@ fn form_field(form: &str, name: &str) -> Option<String> {
         .map(|(_, value)| percent_decode(value, true))
 }
 
-/// `llm_timeout_ms`: how long to wait for the model's answer.
+/// `llm_timeout_ms`: how long to wait for the model's answer, at most as long as a
+/// run may last (`limits::RUN_MS`: the platform ends a longer handler first).
 async fn timeout_ms() -> Result<u64, ApiError> {
     let text = setting("llm_timeout_ms").await?;
-    text.trim().parse().map_err(|_| {
-        ApiError::service_unavailable(format!(
-            "the Spin variable 'llm_timeout_ms' must be a number of ms; it is '{text}'"
-        ))
-    })
+    match text.trim().parse::<u64>() {
+        Ok(ms) if ms <= limits::RUN_MS => Ok(ms),
+        _ => Err(ApiError::service_unavailable(format!(
+            "the Spin variable 'llm_timeout_ms' must be a number of ms up to {}; it is '{text}'",
+            limits::RUN_MS
+        ))),
+    }
 }
 
 async fn setting(name: &str) -> Result<String, ApiError> {

@@ -7,6 +7,7 @@
 //! lazy, like a coroutine object: a call does nothing until it is awaited.
 
 use common::demo::{self, DemoInfo};
+use common::limits;
 use common::reply::{self, ApiError, Reply};
 use common::upstream::Fetch;
 use common::{CallPlan, Report, Trace};
@@ -31,11 +32,17 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let (mut query, view) = demo::get_query(&request)?;
     let plan = CallPlan::parse(&mut query, &route::CALLS)?;
     query.finish()?;
+    let planned_ms = plan.delays.iter().sum::<u64>();
+    limits::within_a_handler(
+        "delays",
+        planned_ms,
+        "the delays added up, one call after another",
+    )?;
 
     let trace = Trace::start();
     trace.watch(one_after_another(plan.calls())).await;
 
-    let expected_ms = plan.delays.iter().sum::<u64>() as f64;
+    let expected_ms = planned_ms as f64;
     let report = Report::new(&INFO, plan.params(json!({})), expected_ms, &trace);
     let note = format!(
         "{}.",

@@ -66,7 +66,8 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         "transport": transport.name(),
     });
     // The worker's fate is settled at its first await after the cancel was due:
-    // the end of the CPU step, or the end of its call if that comes first.
+    // the end of the CPU step, or the end of its call if that comes first. (Never
+    // past limits::RUN_MS: both work_ms and cancel_after_ms are bounded by it.)
     let work_ms = work_ms.as_millis() as u64;
     let expected_ms = cancel_after_ms.max(work_ms).min(work_ms + delay_ms) as f64;
     let note = worked_out_note(&worker, worker_cancel, cancel_due_ms, cancel_called_ms);

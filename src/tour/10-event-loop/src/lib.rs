@@ -9,6 +9,7 @@
 //! those polls, not counted by the workers.
 
 use common::demo::{self, DemoInfo};
+use common::limits;
 use common::reply::{self, ApiError, Reply};
 use common::trace::PollEntry;
 use common::{Report, Trace, cpu, task};
@@ -24,8 +25,6 @@ const INFO: DemoInfo = DemoInfo {
     rust: common::region!("worker"),
     note: "Only one step ever ran at a time; with yield points the tasks took turns step by step, without them each task ran to its end before the next began.",
 };
-
-const MAX_TOTAL_MS: u64 = 10_000;
 
 #[spin_sdk::http_service]
 async fn event_loop(request: Request) -> Reply {
@@ -45,14 +44,11 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         _ => &[true, false],
     };
     let total_ms = runs.len() as u64 * tasks as u64 * steps as u64 * step_ms;
-    if total_ms > MAX_TOTAL_MS {
-        return Err(ApiError::bad_request(
-            Some("step_ms"),
-            format!(
-                "n x steps x step_ms (x2 for mode=both) is {total_ms} ms of CPU; at most {MAX_TOTAL_MS} ms are allowed"
-            ),
-        ));
-    }
+    limits::within_a_handler(
+        "step_ms",
+        total_ms,
+        "n x steps x step_ms of CPU, twice for mode=both",
+    )?;
 
     let trace = Trace::start();
     let mut orders = serde_json::Map::new();

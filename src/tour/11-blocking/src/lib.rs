@@ -8,6 +8,7 @@
 //! instance holds, wait for it. `task::sleep(..).await` suspends only the task. The host keeps serving: new requests go to other instances.
 
 use common::demo::{self, DemoInfo};
+use common::limits;
 use common::reply::{self, ApiError, Reply};
 use common::{Report, Trace, task};
 use serde_json::json;
@@ -22,8 +23,6 @@ const INFO: DemoInfo = DemoInfo {
     rust: common::region!("sleepers"),
     note: "Blocking sleeps run one after another because each holds the instance's only thread; async sleeps overlap.",
 };
-
-const MAX_TOTAL_MS: u64 = 20_000;
 
 #[spin_sdk::http_service]
 async fn blocking(request: Request) -> Reply {
@@ -41,19 +40,19 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
         "async" => &[false],
         _ => &[true, false],
     };
-    let blocked_ms = if blocking_runs.contains(&true) {
-        tasks as u64 * delay_ms
-    } else {
-        0
+    let run_ms = |blocks: bool| {
+        if blocks {
+            tasks as u64 * delay_ms
+        } else {
+            delay_ms
+        }
     };
-    if blocked_ms > MAX_TOTAL_MS {
-        return Err(ApiError::bad_request(
-            Some("delay_ms"),
-            format!(
-                "n x delay_ms of blocking is {blocked_ms} ms; at most {MAX_TOTAL_MS} ms are allowed"
-            ),
-        ));
-    }
+    let planned_ms: u64 = blocking_runs.iter().map(|&blocks| run_ms(blocks)).sum();
+    limits::within_a_handler(
+        "delay_ms",
+        planned_ms,
+        "n x delay_ms blocking, plus delay_ms asleep with mode=both",
+    )?;
 
     let trace = Trace::start();
     let mut runs = serde_json::Map::new();
@@ -71,11 +70,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
             elapsed,
             trace.latest_wake_ms().max(late_before),
         ));
-        let expected = if blocks {
-            tasks as u64 * delay_ms
-        } else {
-            delay_ms
-        };
+        let expected = run_ms(blocks);
         runs.insert(
             run_name(blocks).to_owned(),
             json!({ "elapsed_ms": elapsed, "expected_ms": expected }),
@@ -83,12 +78,7 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     }
 
     let params = json!({ "n": tasks, "delay_ms": delay_ms, "mode": mode });
-    let async_ms = if blocking_runs.contains(&false) {
-        delay_ms
-    } else {
-        0
-    };
-    let report = Report::new(&INFO, params, (blocked_ms + async_ms) as f64, &trace)
+    let report = Report::new(&INFO, params, planned_ms as f64, &trace)
         .with_note(common::text::sentence(&notes))
         .with("runs", runs);
     Ok(report.into_reply_as(view))

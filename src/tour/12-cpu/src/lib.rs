@@ -10,6 +10,7 @@
 //! That is `run_in_executor` on Spin.
 
 use common::demo::{self, DemoInfo};
+use common::limits;
 use common::reply::{self, ApiError, Reply};
 use common::upstream::{self, Transport, UpstreamError};
 use common::{Report, Trace, clock, cpu, task};
@@ -30,7 +31,6 @@ const INFO: DemoInfo = DemoInfo {
 /// With `mode=offload` (or `both`): the code that sends the work away.
 const OFFLOAD: common::Region = common::region!("offload");
 
-const MAX_TOTAL_MS: u64 = 20_000;
 const CALIBRATION: Duration = Duration::from_millis(50);
 
 #[spin_sdk::http_service]
@@ -66,18 +66,15 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let task_ms = clock::round_ms(iterations as f64 / per_ms);
     let sequential_ms = clock::round_ms(task_ms * tasks as f64);
     let total_ms = sequential_ms * if mode == "both" { 2.0 } else { 1.0 };
-    if total_ms > MAX_TOTAL_MS as f64 {
-        return Err(ApiError::bad_request(
-            Some(if fixed_iterations.is_some() {
-                "iterations"
-            } else {
-                "work_ms"
-            }),
-            format!(
-                "that is about {total_ms:.0} ms of CPU work; at most {MAX_TOTAL_MS} ms are allowed"
-            ),
-        ));
-    }
+    limits::within_a_handler(
+        if fixed_iterations.is_some() {
+            "iterations"
+        } else {
+            "work_ms"
+        },
+        total_ms as u64,
+        "n tasks of CPU work at this instance's speed, twice for mode=both",
+    )?;
 
     // Speed-ups are against the sequential time: measured by the inline run when
     // there is one (side by side), estimated from the calibration otherwise.
