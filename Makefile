@@ -8,6 +8,12 @@ WASM_TARGET = wasm32-wasip2
 # (No crate has features, so the WASI 0.2 worker builds together with the WASI 0.3
 # components: it depends on `basics`, never on spin-sdk 7.)
 WASM_CRATES = --workspace --exclude devhost --exclude integration-tests
+# The native crates, named together in every native build, test and lint: cargo
+# unifies features over the packages a command names, so one set of names means
+# one set of features and one compile of wasmtime, which `make up` makes and
+# `make test` reuses. (`cargo test --workspace` would add the components' features,
+# serde_json's preserve_order among them, and compile wasmtime a second time.)
+NATIVE_CRATES = -p basics -p catalogue -p common -p devhost -p integration-tests
 DEVHOST     = target/debug/devhost
 
 # Spin 4.1+ for `make up`, `make test` and `make bench`: SPIN_BIN when set, else
@@ -27,7 +33,7 @@ build: wasm-target
 	$(CARGO) build --target $(WASM_TARGET) --release $(WASM_CRATES)
 
 devhost:
-	$(CARGO) build -p devhost
+	$(CARGO) build $(NATIVE_CRATES)
 
 ## up: serve on $(LISTEN) with Spin 4.1+ (SPIN_BIN, else spin on PATH) when found, else with devhost
 up: build
@@ -36,13 +42,13 @@ ifneq ($(SPIN_VERSION),)
 	"$(SPIN_BIN)" up --listen $(LISTEN)
 else
 	@echo "Spin 4.1+ not found (set SPIN_BIN or put spin on PATH): serving with devhost (see README)"
-	$(CARGO) build -p devhost && $(DEVHOST) --listen $(LISTEN)
+	$(CARGO) build $(NATIVE_CRATES) && $(DEVHOST) --listen $(LISTEN)
 endif
 
 ## test: formatting, lints, unit tests; then the app suite, the fuzzer, the browser
 ## test and the oracle on devhost and, when Spin 4.1+ is found, again on Spin
 test: build devhost lint spin-check
-	$(CARGO) test --workspace --exclude integration-tests
+	$(CARGO) test $(NATIVE_CRATES) --lib --bins --test host_features
 	$(MAKE) suite SUITE_SPIN=
 ifneq ($(SPIN_VERSION),)
 	$(MAKE) suite SUITE_SPIN="$(SPIN_PATH)"
@@ -60,7 +66,7 @@ endif
 
 ## suite: the app suite, the fuzzer, the browser test and the oracle on one runtime (SUITE_SPIN: a Spin binary, or empty for devhost)
 suite:
-	SPIN_BIN="$(SUITE_SPIN)" $(CARGO) test -p integration-tests
+	SPIN_BIN="$(SUITE_SPIN)" $(CARGO) test $(NATIVE_CRATES) --test app
 	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) fuzz
 	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) browser
 	SPIN_BIN="$(SUITE_SPIN)" $(MAKE) oracle
@@ -102,6 +108,12 @@ bench: build
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
 	DEVHOST=target/host/devhost SPIN_BIN="$(if $(SPIN_VERSION),$(SPIN_PATH))" $(BENCH_VENV)/bin/python bench/run.py
+	$(MAKE) size
+
+## size: where a component's bytes go, per crate (twiggy into target/tools); writes bench/size.md
+.PHONY: size
+size: build
+	python3 bench/size.py
 
 ## soak: thousands of requests, hundreds at a time, against devhost: no errors, memory back near baseline
 soak: build devhost
@@ -114,7 +126,7 @@ fmt:
 
 lint: wasm-target
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy $(NATIVE_CRATES) --all-targets -- -D warnings
 	$(CARGO) clippy --target $(WASM_TARGET) $(WASM_CRATES) -- -D warnings
 
 clean:

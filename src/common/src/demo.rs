@@ -165,9 +165,9 @@ fn helpers_named_in(regions: &[Region]) -> Vec<Helper> {
     crate::task::HELPERS
         .iter()
         .filter(|(needle, _)| named(needle))
-        .map(|(name, region)| Helper {
+        .map(|(name, source)| Helper {
             name,
-            source: region.source(),
+            source: source.clone(),
         })
         .collect()
 }

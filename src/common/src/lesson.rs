@@ -52,11 +52,11 @@ pub struct SourceRef {
 #[macro_export]
 macro_rules! region {
     ($name:literal) => {
-        $crate::lesson::Region::cut(
+        $crate::kept_alone!($crate::lesson::Region::cut(
             file!(),
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")),
             $name,
-        )
+        ))
     };
 }
 
@@ -65,14 +65,44 @@ macro_rules! region {
 #[macro_export]
 macro_rules! python_region {
     ($name:literal) => {
-        $crate::lesson::Region::cut_marked(
+        $crate::kept_alone!($crate::lesson::Region::cut_marked(
             file!(),
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/lesson.py")),
             $name,
             b"# region: ",
             b"# endregion: ",
-        )
+        ))
     };
+}
+
+/// A region (a `const` expression) with its code copied, at compile time, out of
+/// the file it was cut from, so that the component holds the region and not the
+/// whole file: a sub-slice of an `include_str!` keeps all of it in the data
+/// segment (around a lesson's region lies its handler, 5 to 8 KB).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! kept_alone {
+    ($region:expr) => {{
+        const CUT: $crate::lesson::Region = $region;
+        const CODE: [u8; CUT.code.len()] = $crate::lesson::copy_of(CUT.code);
+        CUT.with_code(match ::core::str::from_utf8(&CODE) {
+            Ok(code) => code,
+            Err(_) => panic!("a region is cut at line ends, so it is UTF-8"),
+        })
+    }};
+}
+
+/// The bytes of `text`, as an array of its length (for [`kept_alone!`]).
+#[doc(hidden)]
+pub const fn copy_of<const N: usize>(text: &str) -> [u8; N] {
+    let bytes = text.as_bytes();
+    let mut copy = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        copy[i] = bytes[i];
+        i += 1;
+    }
+    copy
 }
 
 impl Region {
@@ -133,13 +163,21 @@ impl Region {
         })
     }
 
-    /// Where the code lives, for a report's `rust_source`.
-    pub fn source(&self) -> SourceRef {
+    /// Where the code lives, for a report's `rust_source`. A `const` that keeps
+    /// only this (a helper's lines, `crate::task::HELPERS`) leaves the file's text
+    /// out of the component.
+    pub const fn source(&self) -> SourceRef {
         SourceRef {
             file: self.file,
             first_line: self.first_line,
             last_line: self.last_line,
         }
+    }
+
+    /// The same region with `code` in place of its code (for [`kept_alone!`]).
+    #[doc(hidden)]
+    pub const fn with_code(self, code: &'static str) -> Self {
+        Self { code, ..self }
     }
 }
 

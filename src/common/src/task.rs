@@ -22,32 +22,33 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 /// The helpers a lesson's region may name, each with the source a report links
-/// to (`helpers`): the needle found in the region's code, and the region of this
-/// file (or `upstream.rs`) that defines it.
-pub const HELPERS: &[(&str, crate::lesson::Region)] = &[
+/// to (`helpers`): the needle found in the region's code, and the lines of this
+/// file (or `upstream.rs`) that define it. Lines only: the text is read at compile
+/// time and left out of the component (32 KB of every demo's .wasm otherwise).
+pub const HELPERS: &[(&str, crate::lesson::SourceRef)] = &[
     (
         "task::spawn",
-        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "spawn"),
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "spawn").source(),
     ),
     (
         "task::sleep",
-        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "sleep"),
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "sleep").source(),
     ),
     (
         "task::yield_now",
-        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "yield_now"),
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "yield_now").source(),
     ),
     (
         "task::timeout",
-        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "timeout"),
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "timeout").source(),
     ),
     (
         "task::shield",
-        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "shield"),
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "shield").source(),
     ),
     (
         "SetOnce",
-        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "set_once"),
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "set_once").source(),
     ),
     ("Fetch", crate::upstream::FETCH),
 ];

@@ -21,9 +21,9 @@ use crate::text::percent_encode;
 use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
-/// The upstream call's source, for the reports of lessons that name `Fetch`.
-pub const FETCH: crate::lesson::Region =
-    crate::lesson::Region::cut(file!(), include_str!("upstream.rs"), "fetch");
+/// Where the upstream call is defined, for the reports of lessons that name `Fetch`.
+pub const FETCH: crate::lesson::SourceRef =
+    crate::lesson::Region::cut(file!(), include_str!("upstream.rs"), "fetch").source();
 
 /// Largest upstream body a demo will read, in bytes.
 pub const MAX_REPLY_BYTES: usize = 2 * 1024 * 1024;

@@ -1,7 +1,7 @@
 """Awaiting coroutines one after another: the total is the sum of the delays.
 
 asyncio: each `await fetch(url)` suspends `main` until that fetch is done, so the
-next fetch has not even started. Rust: `for call in calls { call.run().await }`
+next fetch has not even started. Rust: `for call in calls { call.await }`
 in src/tour/01-sequential/src/lib.rs does the same.
 
 Run: PYTHONPATH=src/common/python python src/tour/01-sequential/lesson.py http://127.0.0.1:3000 delays=300,200,100

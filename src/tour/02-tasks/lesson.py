@@ -1,8 +1,8 @@
-"""asyncio.create_task: the work starts now, `await task` collects it later.
+"""asyncio.create_task: the work is scheduled now, `await task` collects it later.
 
-asyncio: `create_task` schedules each coroutine on the loop; they start as soon as
-the creator awaits something, so they all overlap and the total is the longest
-delay. Rust: `common::task::spawn(call.run())` returns a handle, awaited later, in
+asyncio: `create_task` schedules each coroutine on the loop; they first run when
+the creator awaits something that suspends, so they all overlap and the total is
+the longest delay. Rust: `common::task::spawn(call)` returns a handle, awaited later, in
 src/tour/02-tasks/src/lib.rs.
 
 Run: PYTHONPATH=src/common/python python src/tour/02-tasks/lesson.py http://127.0.0.1:3000 delays=300,200,100

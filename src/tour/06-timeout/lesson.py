@@ -2,8 +2,8 @@
 
 asyncio: `await asyncio.wait_for(fetch(url), timeout=t)` returns the result if
 the call finishes first; otherwise it cancels the call and raises TimeoutError.
-Rust: `select` of the call against `spin_sdk::time::sleep`; the loser is dropped,
-which cancels it, in src/tour/06-timeout/src/lib.rs.
+Rust: `common::task::timeout` races the call against a timer; the loser is
+dropped, which cancels it, in src/tour/06-timeout/src/lib.rs.
 
 Run: PYTHONPATH=src/common/python python src/tour/06-timeout/lesson.py http://127.0.0.1:3000 delay_ms=2000 timeout_ms=300
 """

@@ -2,8 +2,8 @@
 
 asyncio: `fut = loop.create_future()` starts PENDING; one task calls
 `fut.set_result(v)` and it is done; every task awaiting it wakes with the same
-`v`; a second `set_result` raises InvalidStateError. Rust: a oneshot channel made
-`.shared()`, wrapped as `Promise`, in src/tour/09-future/src/lib.rs.
+`v`; a second `set_result` raises InvalidStateError. Rust: `common::task::SetOnce`,
+set once and awaited by every waiter, in src/tour/09-future/src/lib.rs.
 
 Run: PYTHONPATH=src/common/python python src/tour/09-future/lesson.py http://127.0.0.1:3000 waiters=3 delay_ms=300
 """

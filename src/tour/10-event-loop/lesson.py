@@ -3,7 +3,7 @@
 asyncio: the loop runs a task until it awaits, then picks the next ready one.
 `await asyncio.sleep(0)` is an explicit yield point; a task without one keeps the
 loop to itself until it ends. Rust: the component's executor on the instance's
-one thread, with `wit_bindgen::yield_async().await` as the `sleep(0)`, in
+one thread, with `task::yield_now().await` as the `sleep(0)`, in
 src/tour/10-event-loop/src/lib.rs.
 
 Run: PYTHONPATH=src/common/python python src/tour/10-event-loop/lesson.py http://127.0.0.1:3000 n=3 steps=3 step_ms=20 mode=both

@@ -3,7 +3,7 @@
 asyncio: `time.sleep(d)` (like `requests.get(url)`) in a coroutine holds the loop's
 one thread: no other task runs until it returns, so n blocking sleeps take n x d.
 `await asyncio.sleep(d)` suspends only its task, so n of them overlap in about d.
-Rust: `std::thread::sleep` against `spin_sdk::time::sleep(..).await`, in
+Rust: `std::thread::sleep` against `task::sleep(..).await`, in
 src/tour/11-blocking/src/lib.rs. Under Pyodide `time.sleep` blocks the JavaScript
 thread the same way. asyncio's debug mode flags such steps too ("Executing <Task
 ...> took 0.200 seconds", over `loop.slow_callback_duration`).
