@@ -342,7 +342,7 @@ pub mod shared {
         name: "transport",
         options: &["chaining", "self"],
         default: "chaining",
-        doc: "How to reach /upstream: Spin's service chaining, or the app's own URL.",
+        doc: "How to reach /upstream: Spin's service chaining (in-process) or the app's own URL (out through the front door and back). Each call is an outbound request either way (outbound_requests).",
     };
     /// How a demo answers: its JSON report, or a picture of the run for a terminal.
     pub const VIEW: Choice = Choice {
