@@ -102,6 +102,7 @@ async fn bounds_are_the_declared_ones() {
     }
 }
 
+/// Also: each default run sends the outbound requests docs/deploying.md says.
 #[tokio::test]
 async fn reports_show_the_declared_defaults() {
     let demos: Vec<&Route> = catalogue::routes()
@@ -113,6 +114,16 @@ async fn reports_show_the_declared_defaults() {
             .map(|route| async move { (route, get_json(&url_of(route, "")).await) }),
     )
     .await;
+    // The same default runs tell each demo's outbound requests (tests/app/limits.rs
+    // checks them against docs/deploying.md): run once, for both checks.
+    let outbound: Vec<(String, u64)> = answers
+        .iter()
+        .map(|(route, (_, report))| {
+            let count = report["outbound_requests"].as_u64();
+            (route.route.to_owned(), count.unwrap_or(u64::MAX))
+        })
+        .collect();
+    crate::limits::the_docs_give_these_outbound_counts(outbound).await;
     for (route, (status, report)) in answers {
         assert_eq!(status, 200, "{}: {report}", route.route);
         let mut compared = 0;

@@ -248,8 +248,10 @@ async fn a_thousand_calls_fan_out_without_a_failure() {
             .find(|r| r.get("error").is_some())
     );
     let elapsed = ms(&body, "elapsed_ms");
+    // One after another they would take 200 s; overlapped, one delay and the cost
+    // of 1000 calls, which on a loaded 2-core machine can pass 5 delays.
     assert!(
-        elapsed < 5.0 * 200.0,
+        elapsed < 10.0 * 200.0,
         "1000 x 200 ms overlapped in {elapsed} ms"
     );
 }
