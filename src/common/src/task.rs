@@ -474,13 +474,18 @@ pub struct SetOnce<T> {
 struct FutureState<T> {
     value: Option<T>,
     waiters: Vec<Waker>,
-    /// Its name in the await graph (`fut`, `fut 1`, ...), the task that set it,
-    /// and the trace it is in.
+    /// What the await graph shows of it: bookkeeping, not the idea.
+    seen: Seen,
+}
+// endregion: set_once
+
+/// A future's name in the await graph (`fut`, `fut 1`, ...), the task that set it,
+/// and the trace it is in.
+struct Seen {
     name: String,
     set_by: Option<usize>,
     trace: Option<Trace>,
 }
-// endregion: set_once
 
 impl<T> Clone for SetOnce<T> {
     fn clone(&self) -> Self {
@@ -516,9 +521,11 @@ impl<T: Clone> SetOnce<T> {
             state: Rc::new(RefCell::new(FutureState {
                 value: None,
                 waiters: Vec::new(),
-                name,
-                set_by: None,
-                trace,
+                seen: Seen {
+                    name,
+                    set_by: None,
+                    trace,
+                },
             })),
         }
     }
@@ -529,11 +536,11 @@ impl<T: Clone> SetOnce<T> {
         let mut state = self.state.borrow_mut();
         let accepted = state.value.is_none();
         if let Some((trace, task)) = recorder::current()
-            && state.trace.is_some()
+            && state.seen.trace.is_some()
         {
             if accepted {
-                state.set_by = task;
-                trace.future_set(&state.name, task);
+                state.seen.set_by = task;
+                trace.future_set(&state.seen.name, task);
             }
             let what = if accepted {
                 "set_result(): the future is done; its waiters wake"
@@ -565,7 +572,7 @@ impl<T: Clone> SetOnce<T> {
             let mut state = state.borrow_mut();
             if !recorded {
                 recorded = true;
-                let (name, set_by) = (state.name.clone(), state.set_by);
+                let (name, set_by) = (state.seen.name.clone(), state.seen.set_by);
                 recorder::awaits(|| Awaits::Future { name, set_by });
             }
             match &state.value {
