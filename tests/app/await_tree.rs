@@ -61,18 +61,25 @@ async fn fan_out_tasks_await_their_upstream_calls() {
 #[tokio::test]
 async fn future_waiters_await_the_future_the_setter_completes() {
     let report = report("/demo/future?waiters=2&delay_ms=30").await;
-    let children = children(&report);
-    assert_eq!(children.len(), 3, "two waiters and the setter");
-    let setter = children[2].0;
-    for (_, awaits) in &children[..2] {
+    let tree = &report["tree"];
+    let children = tree["children"].as_array().expect("children");
+    assert_eq!(children.len(), 3, "two waiters and the setter: {tree}");
+    let setter = &children[2];
+    assert_eq!(setter["label"], "setter", "{tree}");
+    for waiter in &children[..2] {
         assert_eq!(
-            *awaits,
-            json!([{ "kind": "future", "name": "fut", "set_by": setter }])
+            waiter["awaits"],
+            json!([{ "kind": "future", "name": "fut", "set_by": setter["task"] }])
         );
     }
+    // The setter's call is a record of its own under it (the setter is named).
+    let calls = setter["children"]
+        .as_array()
+        .expect("the setter's children");
+    assert_eq!(calls.len(), 1, "{tree}");
     assert_eq!(
-        children[2].1[0]["kind"], "http",
-        "the setter awaits its call"
+        calls[0]["awaits"][0]["kind"], "http",
+        "the setter's call: {tree}"
     );
 }
 

@@ -7,6 +7,9 @@ use serde_json::Value;
 
 /// A quick run of every lesson (and of /asynctasks, the original's own lesson).
 const RUNS: &[&str] = &[
+    "/demo/coroutine?delay_ms=10&pause_ms=10",
+    "/demo/loop?delay_ms=10",
+    "/demo/awaitable?steps=2",
     "/demo/sequential?delays=10,20",
     "/demo/tasks?delays=10,20",
     "/demo/gather?delays=10,20",
@@ -17,9 +20,12 @@ const RUNS: &[&str] = &[
     "/demo/cancel?work_ms=0&delay_ms=50&cancel_after_ms=10",
     "/demo/shield?delay_ms=50&timeout_ms=10",
     "/demo/shield?delay_ms=50&timeout_ms=10&shield=false",
+    "/demo/gather-vs-wait?delays=10,20&fail=0",
     "/demo/future?delay_ms=10",
+    "/demo/future?delay_ms=10&fail=true",
     "/demo/event-loop?step_ms=1",
     "/demo/blocking?delay_ms=10",
+    "/demo/blocking?delay_ms=10&mode=offload",
     "/demo/cpu?n=2&work_ms=10",
     "/demo/cpu?n=2&work_ms=10&mode=offload",
     "/asynctasks?delays=10,20",
@@ -217,7 +223,7 @@ const RUST_RECORDER_WORDS: &[&str] = &[
     "instrument",
     "measure",
     "started(",
-    "finished(",
+    ".finished(",
     "completion_order",
     "ids_with",
     "task_line",

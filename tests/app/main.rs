@@ -25,5 +25,6 @@ mod text_view;
 mod tour;
 mod tour_contract;
 mod tour_control;
+mod tour_foundations;
 mod tour_streams;
 mod upstream;

@@ -21,6 +21,24 @@ async fn blocking_sleeps_add_up_and_async_sleeps_overlap() {
 }
 
 #[tokio::test]
+async fn a_blocking_call_moved_to_other_instances_no_longer_stalls_the_loop() {
+    let body = demo_isolated("blocking?n=3&delay_ms=300&mode=offload").await;
+    let offloaded = body["runs"]["offload"]["elapsed_ms"].as_f64().unwrap();
+    // Three blocking sleeps of 300 ms, each on a worker instance of its own: they
+    // overlap (one after another they would take 900 ms).
+    assert!(offloaded >= 0.95 * 300.0, "offload: {offloaded} ms");
+    assert!(offloaded <= 2.0 * 300.0, "offload: {offloaded} ms");
+    assert_eq!(body["outbound_requests"], 3);
+    for task in body["tasks"].as_array().unwrap() {
+        assert_eq!(task["outcome"], "ok", "{task}");
+        assert_eq!(task["result"]["block_ms"], 300, "{task}");
+        // The task only awaited: it never held the thread for long.
+        assert!(task["longest_poll_ms"].as_f64().unwrap() < 50.0, "{task}");
+    }
+    assert!(body["warnings"].as_array().unwrap().is_empty(), "{body}");
+}
+
+#[tokio::test]
 async fn blocking_parameters_are_bounded() {
     for (query, param) in [
         ("n=21", "n"),

@@ -4,7 +4,10 @@
 use integration_tests::{app_url, client, get_json};
 
 /// Every tour route with a quick, valid query.
-const ROUTES: [&str; 10] = [
+const ROUTES: [&str; 16] = [
+    "coroutine?delay_ms=10&pause_ms=10",
+    "loop?delay_ms=10",
+    "awaitable?steps=2",
     "sequential?delays=10",
     "tasks?delays=10,20",
     "gather?delays=10,20",
@@ -13,8 +16,11 @@ const ROUTES: [&str; 10] = [
     "timeout?delay_ms=10&timeout_ms=500",
     "cancel?work_ms=0&cancel_after_ms=10&delay_ms=20",
     "shield?delay_ms=20&timeout_ms=10",
+    "gather-vs-wait?delays=10,20&fail=0",
     "future?delay_ms=10",
     "event-loop?step_ms=0",
+    "blocking?n=2&delay_ms=10&mode=offload",
+    "cpu?n=1&work_ms=5",
 ];
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The asyncio tour, part 2: cancel, future, event-loop.
 
 use crate::tour::{demo, demo_isolated, ms, outcomes, task_ms};
+use serde_json::Value;
 
 #[tokio::test]
 async fn cancel_waits_for_the_await_point_after_a_cpu_step() {
@@ -63,8 +64,16 @@ async fn a_future_is_set_once_and_every_waiter_gets_the_value() {
         assert_eq!(&body["tasks"][waiter]["result"], value);
         assert!(task_ms(&body, waiter, "finished_ms") >= 0.95 * 300.0);
     }
-    assert_eq!(outcomes(&body).len(), 6, "five waiters and the setter");
-    assert_eq!(body["first_set_accepted"], true);
+    assert_eq!(
+        outcomes(&body).len(),
+        7,
+        "five waiters, the setter and its call"
+    );
+    assert_eq!(body["ended_with"], "set_result");
+    assert_eq!(body["done_while_pending"], false);
+    assert_eq!(body["exception_while_pending"]["accepted"], false);
+    assert_eq!(body["exception"], Value::Null);
+    assert_eq!(body["done_callback_ran"], true);
     assert_eq!(body["second_set"]["accepted"], false);
     assert!(
         body["second_set"]["error"]
@@ -99,4 +108,19 @@ async fn the_event_loop_runs_one_mode_when_asked() {
     let body = demo("event-loop?mode=no-yield&n=2&steps=2&step_ms=0").await;
     assert_eq!(body["step_order"]["without_yields"], "A0 A1 B0 B1");
     assert!(body["step_order"].get("with_yields").is_none());
+}
+
+#[tokio::test]
+async fn a_future_ended_with_an_exception_raises_it_in_every_waiter() {
+    let body = demo("future?delay_ms=100&waiters=3&fail=true").await;
+    assert_eq!(body["ended_with"], "set_exception");
+    assert_eq!(body["exception"], "upstream answered 500");
+    for waiter in 0..3 {
+        assert_eq!(body["tasks"][waiter]["outcome"], "error", "{body}");
+        assert_eq!(body["tasks"][waiter]["error"], "upstream answered 500");
+        assert!(task_ms(&body, waiter, "finished_ms") >= 0.95 * 100.0);
+    }
+    assert_eq!(body["all_waiters_got_the_value"], true);
+    assert_eq!(body["done_callback_ran"], true);
+    assert_eq!(body["second_set"]["accepted"], false);
 }

@@ -27,8 +27,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOT = path.join(ROOT, 'target/ui-screenshot.png');
 const RUN_TIMEOUT_MS = 30_000; // one demo run, from the click to #status done
 const WATCHDOG_MS = 420_000; // the whole test (each idea loads Pyodide once)
-const DEMOS = ['sequential', 'tasks', 'gather', 'wait', 'as-completed', 'timeout', 'cancel',
-    'shield', 'future', 'event-loop', 'blocking', 'cpu'];
+const DEMOS = ['coroutine', 'loop', 'awaitable', 'sequential', 'tasks', 'gather', 'wait', 'as-completed',
+    'timeout', 'cancel', 'shield', 'gather-vs-wait', 'future', 'event-loop', 'blocking', 'cpu'];
 
 let app = null; // the ServedApp, when this test started it
 let browser = null;
@@ -355,8 +355,8 @@ test('every idea is a page: its lesson, its complete asyncio program, prev and n
     for (const idea of [...DEMOS, 'asynctasks']) {
         check(ideas.includes(idea), `select#demo should offer "${idea}"; it offers ${ideas.join(', ')}`);
     }
-    check(ideas.indexOf('sequential') === 0 && ideas.indexOf('cpu') === DEMOS.length - 1,
-        `the ideas should come in the tour's order (sequential first, cpu last of the tour): ${ideas.join(', ')}`);
+    check(ideas.indexOf(DEMOS[0]) === 0 && ideas.indexOf('cpu') === DEMOS.length - 1,
+        `the ideas should come in the tour's order (${DEMOS[0]} first, cpu last of the tour): ${ideas.join(', ')}`);
     for (const idea of [...DEMOS, 'asynctasks']) {
         await page.locator('select#demo').selectOption(idea);
         await page.waitForFunction((want) => new URLSearchParams(location.search).get('idea') === want, idea, { timeout: 5_000 })

@@ -11,7 +11,7 @@ pub use basics::route::{Answer, Body, Method, Param, Route};
 /// A component folder and the spin.toml routes it declares.
 #[derive(Debug)]
 pub struct Folder {
-    /// Relative to the repository root, for example `src/tour/04-wait`.
+    /// Relative to the repository root, for example `src/tour/07-wait`.
     pub path: &'static str,
     pub routes: &'static [Route],
 }

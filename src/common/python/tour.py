@@ -601,17 +601,53 @@ def _watched(create_future):
     asyncio.sleep, or a future the program creates itself."""
 
     def watched_create_future():
-        future = create_future()
         trace = _current.get()
-        if trace is not None and not _in_fetch.get():
-            caller = sys._getframe(1)
-            if caller.f_code is _SLEEP_CODE:
-                trace._timer(future, caller.f_locals.get("delay", 0))
-            elif caller.f_globals.get("__name__") == trace._lesson:
-                trace._future(future)
+        if trace is None or _in_fetch.get():
+            return create_future()
+        caller = sys._getframe(1)
+        if caller.f_globals.get("__name__") == trace._lesson:
+            # The program's own: one that reports the done callbacks it is given.
+            future = _OwnFuture(loop=create_future.__self__)
+            trace._future(future)
+            return future
+        future = create_future()
+        if caller.f_code is _SLEEP_CODE:
+            trace._timer(future, caller.f_locals.get("delay", 0))
         return future
 
     return watched_create_future
+
+
+def _watched_call_soon(call_soon):
+    """The loop's call_soon, for a callback the program itself schedules (defined in
+    its module): it leaves an event when the loop runs it (the Rust
+    `task::call_soon`). asyncio's own (a task's next step) are passed on as they are."""
+
+    def watched_call_soon(callback, *args, **kwargs):
+        trace = _current.get()
+        if trace is not None and getattr(callback, "__module__", None) == trace._lesson:
+            def ran(*args, callback=callback):
+                trace.note("call_soon callback ran")
+                return callback(*args)
+            return call_soon(ran, *args, **kwargs)
+        return call_soon(callback, *args, **kwargs)
+
+    return watched_call_soon
+
+
+class _OwnFuture(asyncio.Future):
+    """A future the program made itself (`loop.create_future()`): a done callback
+    the program adds leaves an event when the loop runs it (the Rust
+    `SetOnce::add_done_callback`). asyncio's own callbacks (a task waking) do not."""
+
+    def add_done_callback(self, fn, *, context=None):
+        trace = _current.get()
+        if trace is not None and getattr(fn, "__module__", None) == trace._lesson:
+            def ran(future, fn=fn):
+                trace.note("done callback of fut ran")
+                return fn(future)
+            return super().add_done_callback(ran, context=context)
+        return super().add_done_callback(fn, context=context)
 
 
 #: Loops recording now: loop -> [runs under way, previous factory, own create_future].
@@ -633,11 +669,12 @@ def _recording(trace):
     if entry is None:
         if not hasattr(asyncio.tasks, "_set_task_name"):
             asyncio.tasks._set_task_name = _set_task_name
-        own = getattr(loop, "__dict__", {}).get("create_future")
-        entry = _installed[loop] = [0, loop.get_task_factory(), own]
+        own = getattr(loop, "__dict__", {})
+        entry = _installed[loop] = [0, loop.get_task_factory(), own.get("create_future"), own.get("call_soon")]
         loop.set_task_factory(_task_factory)
         with contextlib.suppress(AttributeError):
             loop.create_future = _watched(loop.create_future)
+            loop.call_soon = _watched_call_soon(loop.call_soon)
     entry[0] += 1
     token = _current.set(trace)
     try:
@@ -649,10 +686,11 @@ def _recording(trace):
             del _installed[loop]
             loop.set_task_factory(entry[1])
             with contextlib.suppress(AttributeError):
-                if entry[2] is None:
-                    del loop.create_future
-                else:
-                    loop.create_future = entry[2]
+                for name, own in (("create_future", entry[2]), ("call_soon", entry[3])):
+                    if own is None:
+                        delattr(loop, name)
+                    else:
+                        setattr(loop, name, own)
 
 
 def _more(rest, what):

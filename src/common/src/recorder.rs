@@ -89,18 +89,48 @@ pub(crate) fn woken_late(late_ms: f64) {
 }
 
 /// Makes `task` of `trace` the current one until the guard is dropped.
-pub(crate) struct Entered(Option<(Trace, Option<usize>)>, bool);
+pub(crate) struct Entered(
+    Option<(Trace, Option<usize>)>,
+    #[allow(dead_code)] SpawnScope,
+);
 
 pub(crate) fn enter(trace: &Trace, task: Option<usize>) -> Entered {
     let previous = CURRENT.with_borrow_mut(|current| current.replace((trace.clone(), task)));
-    Entered(previous, SPAWNED_IN_THIS_POLL.replace(false))
+    Entered(previous, SpawnScope::new())
 }
 
 impl Drop for Entered {
     fn drop(&mut self) {
         let previous = self.0.take();
         CURRENT.with_borrow_mut(|current| *current = previous);
-        SPAWNED_IN_THIS_POLL.set(self.1);
+    }
+}
+
+/// One poll's view of [`spawned_in_this_poll`]: cleared for the poll, and what
+/// the poll around it had seen restored when it ends.
+pub(crate) struct SpawnScope(bool);
+
+impl SpawnScope {
+    pub(crate) fn new() -> Self {
+        Self(SPAWNED_IN_THIS_POLL.replace(false))
+    }
+}
+
+impl Drop for SpawnScope {
+    fn drop(&mut self) {
+        SPAWNED_IN_THIS_POLL.set(self.0);
+    }
+}
+
+/// Lets the tasks spawned during a poll that ended `Pending` start now. The SDK's
+/// executor (wit-bindgen 0.57) adds them to its set only after the poll, without
+/// waking itself, so with nothing else due they would wait for the next event from
+/// the host (the next answer or timer, possibly seconds later). Asking for one more
+/// poll of the spawner makes the executor take another turn, in which they run
+/// first: one spurious poll, where asyncio needs none.
+pub(crate) fn run_what_was_spawned<T>(polled: &Poll<T>, cx: &Context<'_>) {
+    if polled.is_pending() && SPAWNED_IN_THIS_POLL.get() {
+        cx.waker().wake_by_ref();
     }
 }
 
@@ -157,6 +187,12 @@ impl Recordable for usize {
     }
 }
 
+impl Recordable for u32 {
+    fn recorded(&self) -> Result<Value, String> {
+        Ok(Value::from(*self))
+    }
+}
+
 impl<T: Recordable, E: std::fmt::Display> Recordable for Result<T, E> {
     fn recorded(&self) -> Result<Value, String> {
         match self {
@@ -203,7 +239,9 @@ impl<F: Future> Future for Watched<F> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = &mut *self;
         let _entered = enter(&this.trace, None);
-        this.inner.as_mut().poll(cx)
+        let polled = this.inner.as_mut().poll(cx);
+        run_what_was_spawned(&polled, cx);
+        polled
     }
 }
 

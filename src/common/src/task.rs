@@ -39,6 +39,10 @@ pub const HELPERS: &[(&str, crate::lesson::SourceRef)] = &[
         crate::lesson::Region::cut(file!(), include_str!("task.rs"), "yield_now").source(),
     ),
     (
+        "task::call_soon",
+        crate::lesson::Region::cut(file!(), include_str!("task.rs"), "call_soon").source(),
+    ),
+    (
         "task::timeout",
         crate::lesson::Region::cut(file!(), include_str!("task.rs"), "timeout").source(),
     ),
@@ -220,9 +224,17 @@ where
                     trace.started(*task);
                 }
                 let timeline = trace.timeline();
-                recorder::measured_poll(trace, timeline, *task, || work.as_mut().poll(cx))
+                let output =
+                    recorder::measured_poll(trace, timeline, *task, || work.as_mut().poll(cx));
+                recorder::run_what_was_spawned(&output, cx);
+                output
             }
-            None => work.as_mut().poll(cx),
+            None => {
+                let _scope = recorder::SpawnScope::new();
+                let output = work.as_mut().poll(cx);
+                recorder::run_what_was_spawned(&output, cx);
+                output
+            }
         };
         this.polled = true;
         match output {
@@ -287,6 +299,14 @@ impl<T> JoinHandle<T> {
     }
 }
 
+impl<T, E: From<Cancelled>> JoinHandle<Result<T, E>> {
+    /// The task's own answer, a cancel counted as one more error: what `await task`
+    /// returns or raises in asyncio (`CancelledError` for a cancelled task).
+    pub async fn outcome(self) -> Result<T, E> {
+        self.await.unwrap_or_else(|cancelled| Err(cancelled.into()))
+    }
+}
+
 impl<T> Future for JoinHandle<T> {
     type Output = Result<T, Cancelled>;
 
@@ -348,6 +368,22 @@ pub async fn yield_now() {
 }
 // endregion: yield_now
 
+// region: call_soon
+/// Runs `callback` at the loop's next turn, behind the tasks that are ready now,
+/// like `loop.call_soon(callback)`: a future of one step, which the executor polls
+/// once this task yields. It is no task: nothing awaits it, and it has no handle.
+pub fn call_soon(callback: impl FnOnce() + 'static) {
+    let trace = recorder::current().map(|(trace, _)| trace);
+    recorder::spawned(); // a yield_now in this step yields behind it, as behind a new task
+    spin_sdk::wasip3::spawn(async move {
+        if let Some(trace) = trace {
+            trace.note("call_soon callback ran");
+        }
+        callback();
+    });
+}
+// endregion: call_soon
+
 /// The timer won the race: the counterpart of `asyncio.TimeoutError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimedOut;
@@ -361,7 +397,7 @@ impl std::fmt::Display for TimedOut {
 // region: timeout
 /// Runs `work` for at most `limit`, like `asyncio.wait_for`: when the timer fires
 /// first, `work` is dropped, which cancels whatever it was awaiting (an outbound
-/// request included). Lesson 06 (`src/tour/06-timeout`) writes this race out.
+/// request included). Lesson 09 (`src/tour/09-timeout`) writes this race out.
 pub async fn timeout<T>(limit: Duration, work: impl Future<Output = T>) -> Result<T, TimedOut> {
     Race {
         work: pin!(work),
@@ -466,13 +502,14 @@ impl<T> Future for Shield<'_, T> {
 
 // region: set_once
 /// A value that does not exist yet, set once and awaited by any number of tasks:
-/// `asyncio.Future` (`loop.create_future()`). Clones share the one future.
-pub struct SetOnce<T> {
-    state: Rc<RefCell<FutureState<T>>>,
+/// `asyncio.Future` (`loop.create_future()`). It ends with a result (`T`) or an
+/// exception (`E`); clones share the one future.
+pub struct SetOnce<T, E> {
+    state: Rc<RefCell<FutureState<T, E>>>,
 }
 
-struct FutureState<T> {
-    value: Option<T>,
+struct FutureState<T, E> {
+    outcome: Option<Result<T, E>>,
     waiters: Vec<Waker>,
     /// What the await graph shows of it: bookkeeping, not the idea.
     seen: Seen,
@@ -487,7 +524,7 @@ struct Seen {
     trace: Option<Trace>,
 }
 
-impl<T> Clone for SetOnce<T> {
+impl<T, E> Clone for SetOnce<T, E> {
     fn clone(&self) -> Self {
         Self {
             state: self.state.clone(),
@@ -495,17 +532,24 @@ impl<T> Clone for SetOnce<T> {
     }
 }
 
-/// A second `set_result`: the counterpart of `asyncio.InvalidStateError`.
+/// A second `set_result`, or `exception()` on a pending future: the counterpart
+/// of `asyncio.InvalidStateError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct InvalidState;
+pub enum InvalidState {
+    AlreadySet,
+    NotSetYet,
+}
 
 impl std::fmt::Display for InvalidState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("InvalidStateError: the result is already set")
+        f.write_str(match self {
+            Self::AlreadySet => "InvalidStateError: the future is already done",
+            Self::NotSetYet => "InvalidStateError: the future is not done yet",
+        })
     }
 }
 
-impl<T: Clone> SetOnce<T> {
+impl<T: Clone + 'static, E: Clone + 'static> SetOnce<T, E> {
     /// A pending future.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
@@ -519,7 +563,7 @@ impl<T: Clone> SetOnce<T> {
         let trace = current.map(|(trace, _)| trace);
         Self {
             state: Rc::new(RefCell::new(FutureState {
-                value: None,
+                outcome: None,
                 waiters: Vec::new(),
                 seen: Seen {
                     name,
@@ -533,8 +577,18 @@ impl<T: Clone> SetOnce<T> {
     /// Sets the value and wakes every waiter; a second call is refused, as
     /// `fut.set_result` raises `InvalidStateError` on a done future.
     pub fn set_result(&self, value: T) -> Result<(), InvalidState> {
+        self.settle(Ok(value), "set_result()")
+    }
+
+    /// Ends the future with an exception, which every waiter receives
+    /// (`fut.set_exception(error)`); refused, as a second `set_result` is, once done.
+    pub fn set_exception(&self, error: E) -> Result<(), InvalidState> {
+        self.settle(Err(error), "set_exception()")
+    }
+
+    fn settle(&self, outcome: Result<T, E>, how: &str) -> Result<(), InvalidState> {
         let mut state = self.state.borrow_mut();
-        let accepted = state.value.is_none();
+        let accepted = state.outcome.is_none();
         if let Some((trace, task)) = recorder::current()
             && state.seen.trace.is_some()
         {
@@ -543,29 +597,39 @@ impl<T: Clone> SetOnce<T> {
                 trace.future_set(&state.seen.name, task);
             }
             let what = if accepted {
-                "set_result(): the future is done; its waiters wake"
+                format!("{how}: the future is done; its waiters wake")
             } else {
-                "set_result() again: refused with InvalidStateError"
+                format!("{how} again: refused with InvalidStateError")
             };
             trace.record_event(task, what);
         }
         if !accepted {
-            return Err(InvalidState);
+            return Err(InvalidState::AlreadySet);
         }
-        state.value = Some(value);
+        state.outcome = Some(outcome);
         for waiter in state.waiters.drain(..) {
             waiter.wake();
         }
         Ok(())
     }
 
-    /// True once a value is set (`fut.done()`).
+    /// True once a result or an exception is set (`fut.done()`).
     pub fn done(&self) -> bool {
-        self.state.borrow().value.is_some()
+        self.state.borrow().outcome.is_some()
     }
 
-    /// Waits for the value (`await fut`); every waiter gets a clone of it.
-    pub fn result(&self) -> impl Future<Output = T> + use<T> {
+    /// The exception the future ended with, `None` when it ended with a result
+    /// (`fut.exception()`); refused while it is pending, as asyncio refuses it.
+    pub fn exception(&self) -> Result<Option<E>, InvalidState> {
+        match &self.state.borrow().outcome {
+            None => Err(InvalidState::NotSetYet),
+            Some(outcome) => Ok(outcome.as_ref().err().cloned()),
+        }
+    }
+
+    /// Waits for the outcome (`await fut`): every waiter gets a clone of the result,
+    /// or of the exception as an `Err`.
+    pub fn result(&self) -> impl Future<Output = Result<T, E>> + use<T, E> {
         let state = self.state.clone();
         let mut recorded = false;
         std::future::poll_fn(move |cx| {
@@ -575,13 +639,32 @@ impl<T: Clone> SetOnce<T> {
                 let (name, set_by) = (state.seen.name.clone(), state.seen.set_by);
                 recorder::awaits(|| Awaits::Future { name, set_by });
             }
-            match &state.value {
-                Some(value) => Poll::Ready(value.clone()),
+            match &state.outcome {
+                Some(outcome) => Poll::Ready(outcome.clone()),
                 None => {
                     state.waiters.push(cx.waker().clone());
                     Poll::Pending
                 }
             }
         })
+    }
+
+    /// Calls `callback` with the outcome once the future is done, on a later turn
+    /// of the loop, not inside `set_result` (`fut.add_done_callback(fn)`, which
+    /// asyncio schedules with `call_soon`). Callbacks run in the order they were
+    /// added, each as a step of its own that no task awaits.
+    pub fn add_done_callback(&self, callback: impl FnOnce(Result<T, E>) + 'static) {
+        let done = self.result();
+        let seen = self.state.borrow().seen.trace.clone();
+        let name = self.state.borrow().seen.name.clone();
+        // Unwatched: a callback is no task of the trace; it leaves an event.
+        recorder::spawned();
+        spin_sdk::wasip3::spawn(async move {
+            let outcome = done.await;
+            if let Some(trace) = seen {
+                trace.note(format!("done callback of {name} ran"));
+            }
+            callback(outcome);
+        });
     }
 }

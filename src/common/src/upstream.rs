@@ -296,6 +296,14 @@ impl std::fmt::Display for UpstreamError {
     }
 }
 
+/// Awaiting a cancelled task that made a call: no reply, because the task was
+/// cancelled (see `task::JoinHandle::outcome`).
+impl From<crate::task::Cancelled> for UpstreamError {
+    fn from(cancelled: crate::task::Cancelled) -> Self {
+        Self::Unreachable(format!("the task was {cancelled}"))
+    }
+}
+
 impl From<UpstreamError> for ApiError {
     fn from(error: UpstreamError) -> Self {
         ApiError::bad_gateway(error.to_string())

@@ -5,11 +5,20 @@
 //! differences between the programs and the components (shown under a Python run).
 //! The folders come from the catalogue, in reading order (the tour, in the seed's
 //! order, then the original service), so adding a lesson means adding its files.
+//!
+//! The glossary is made from the lessons too: each text ends with a section (`## Terms`,
+//! `## 术语`) of lines "- `asyncio name` → `Rust counterpart`: meaning." (`none` or
+//! `无` where there is none). The two languages list the same pairs in the same
+//! order; a lesson that breaks that stops the build.
 
 use serde_json::{Value, json};
 use std::path::Path;
 
 const LANGUAGES: [&str; 2] = ["en", "zh"];
+/// The heading of a lesson's glossary section, per language.
+const TERMS_HEADING: [&str; 2] = ["## Terms", "## 术语"];
+/// What a term's Rust side says when there is no counterpart, per language.
+const NO_COUNTERPART: [&str; 2] = ["none", "无"];
 
 fn main() {
     println!("cargo:rerun-if-env-changed=CARGO_MANIFEST_DIR");
@@ -19,6 +28,7 @@ fn main() {
     // The tour first: it is what the page is for; the service's own report after it.
     folders.sort_by_key(|folder| !folder.path.starts_with("src/tour/"));
     let mut lessons = Vec::new();
+    let mut glossary = Vec::new();
     for folder in folders {
         let dir = repo.join(folder.path);
         println!("cargo:rerun-if-changed={}", dir.display());
@@ -29,7 +39,8 @@ fn main() {
         let route = folder.routes[0].route;
         let mut texts = serde_json::Map::new();
         let mut titles = serde_json::Map::new();
-        for language in LANGUAGES {
+        let mut terms: Vec<Vec<Term>> = Vec::new();
+        for (n, language) in LANGUAGES.into_iter().enumerate() {
             let text = read(&dir.join(format!("lesson.{language}.md")));
             let title = text
                 .lines()
@@ -42,10 +53,42 @@ fn main() {
                     )
                 });
             titles.insert(language.to_owned(), json!(title));
+            terms.push(
+                terms_of(&text, n)
+                    .unwrap_or_else(|why| panic!("{}/lesson.{language}.md: {why}", folder.path)),
+            );
             texts.insert(language.to_owned(), json!(text));
         }
+        let idea = route
+            .rsplit('/')
+            .next()
+            .expect("a route has a last segment");
+        let (en, zh) = (&terms[0], &terms[1]);
+        let pairs = |terms: &[Term]| -> Vec<(String, Option<String>)> {
+            terms
+                .iter()
+                .map(|t| (t.asyncio.clone(), t.rust.clone()))
+                .collect()
+        };
+        if pairs(en) != pairs(zh) {
+            panic!(
+                "{}: lesson.en.md and lesson.zh.md must list the same terms in the same order: {:?} against {:?}",
+                folder.path,
+                pairs(en),
+                pairs(zh)
+            );
+        }
+        for (en, zh) in en.iter().zip(zh) {
+            glossary.push(json!({
+                "asyncio": en.asyncio,
+                "rust": en.rust,
+                "meaning": { "en": en.meaning, "zh": zh.meaning },
+                "idea": idea,
+                "title": Value::Object(titles.clone()),
+            }));
+        }
         lessons.push(json!({
-            "idea": route.rsplit('/').next().expect("a route has a last segment"),
+            "idea": idea,
             "route": route,
             "folder": folder.path,
             "title": Value::Object(titles),
@@ -61,6 +104,7 @@ fn main() {
         "lessons": lessons,
         "harness": read(&harness),
         "differences": differences["differences"],
+        "glossary": glossary,
     });
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("lessons.json");
     std::fs::write(out, document.to_string()).expect("writing lessons.json");
@@ -69,4 +113,72 @@ fn main() {
 fn read(path: &Path) -> String {
     println!("cargo:rerun-if-changed={}", path.display());
     std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// One line of a lesson's glossary section.
+struct Term {
+    asyncio: String,
+    /// `None`: no counterpart.
+    rust: Option<String>,
+    meaning: String,
+}
+
+/// The terms of `text`'s glossary section (language `n` of [`LANGUAGES`]).
+fn terms_of(text: &str, n: usize) -> Result<Vec<Term>, String> {
+    let heading = TERMS_HEADING[n];
+    let start = text
+        .lines()
+        .position(|line| line.trim() == heading)
+        .ok_or_else(|| format!("no `{heading}` section (the glossary is made from it)"))?;
+    let mut terms = Vec::new();
+    for line in text.lines().skip(start + 1) {
+        let line = line.trim();
+        if line.starts_with("## ") {
+            return Err(format!("`{heading}` must be the last section"));
+        }
+        if line.is_empty() {
+            continue;
+        }
+        terms.push(term_of(line, NO_COUNTERPART[n]).map_err(|why| format!("{why}: {line}"))?);
+    }
+    if terms.is_empty() {
+        return Err(format!("`{heading}` lists no terms"));
+    }
+    Ok(terms)
+}
+
+/// "- `asyncio` → `rust`: meaning." (or "→ none: ..."); code spans are read
+/// first, so a colon inside one is part of the name.
+fn term_of(line: &str, none: &str) -> Result<Term, String> {
+    let rest = line
+        .strip_prefix("- `")
+        .ok_or("a term is a list item starting with `code`")?;
+    let (asyncio, rest) = rest.split_once('`').ok_or("an unclosed `code`")?;
+    let rest = rest
+        .strip_prefix(" → ")
+        .ok_or("the asyncio name must be followed by \" → \"")?;
+    let (rust, rest) = match rest.strip_prefix('`') {
+        Some(code) => {
+            let (rust, rest) = code.split_once('`').ok_or("an unclosed `code`")?;
+            (Some(rust.to_owned()), rest)
+        }
+        None => (
+            None,
+            rest.strip_prefix(none)
+                .ok_or_else(|| format!("the Rust side must be `code` or {none}"))?,
+        ),
+    };
+    let meaning = rest
+        .strip_prefix(": ")
+        .or_else(|| rest.strip_prefix('：'))
+        .ok_or("the Rust side must be followed by \": \" and the meaning")?
+        .trim();
+    if meaning.is_empty() {
+        return Err("a term needs its meaning".to_owned());
+    }
+    Ok(Term {
+        asyncio: asyncio.to_owned(),
+        rust,
+        meaning: meaning.to_owned(),
+    })
 }

@@ -9,7 +9,9 @@
 //! shared by up to 16 requests, where CPU work only takes turns.
 //!
 //! `?work_ms=N` spins for N ms of wall time (0..=10000, default 100);
-//! `?iterations=N` runs that many steps of the shared CPU kernel instead.
+//! `?iterations=N` runs that many steps of the shared CPU kernel instead;
+//! `?block_ms=N` holds the thread with a blocking sleep instead: the blocking
+//! lesson's `asyncio.to_thread(time.sleep, s)`, the call moved off the loop.
 //!
 //! It uses `basics`, the part of the shared code that needs no spin-sdk 7 (WASI
 //! 0.3): parameters, errors, the instance id and the CPU kernel.
@@ -46,7 +48,14 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
     let mut query = Query::parse(path_with_query.split_once('?').map(|(_, q)| q))?;
     let work_ms = query.optional_int(&route::WORK_MS)?;
     let iterations = query.optional_int(&route::ITERATIONS)?;
+    let block_ms = query.optional_int(&route::BLOCK_MS)?;
     query.finish()?;
+    if block_ms.is_some() && (work_ms.is_some() || iterations.is_some()) {
+        return Err(ApiError::bad_request(
+            Some("block_ms"),
+            "give block_ms alone, without work_ms or iterations",
+        ));
+    }
     if let Some(iterations) = iterations {
         // How long a number of steps takes depends on the machine: a millisecond's
         // sample tells, before a run that would outlast the handler starts.
@@ -64,18 +73,22 @@ fn answer(request: &IncomingRequest) -> Result<Value, ApiError> {
     // requests were busy at the same time (`started` measures the duration).
     let busy_from = clock::unix_ms();
     let started = Instant::now();
-    let (name, value, iterations_done) = match (work_ms, iterations) {
-        (Some(_), Some(_)) => {
+    let (name, value, iterations_done) = match (work_ms, iterations, block_ms) {
+        (_, _, Some(block_ms)) => {
+            std::thread::sleep(Duration::from_millis(block_ms)); // this instance's thread only
+            ("block_ms", block_ms, 0)
+        }
+        (Some(_), Some(_), None) => {
             return Err(ApiError::bad_request(
                 Some("iterations"),
                 "give work_ms or iterations, not both",
             ));
         }
-        (None, Some(iterations)) => {
+        (None, Some(iterations), None) => {
             cpu::spin(iterations);
             ("iterations", iterations, iterations)
         }
-        (work_ms, None) => {
+        (work_ms, None, None) => {
             let work_ms = work_ms.unwrap_or(route::DEFAULT_WORK_MS);
             let done = cpu::burn_for(Duration::from_millis(work_ms));
             ("work_ms", work_ms, done)

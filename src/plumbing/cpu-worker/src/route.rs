@@ -13,9 +13,20 @@ pub const ITERATIONS: Int = Int::new(
     "Steps to run (not with work_ms).",
 );
 
+pub const BLOCK_MS: Int = Int::new(
+    "block_ms",
+    0,
+    shared::MAX_DELAY_MS,
+    "Blocks the worker's thread this long (std::thread::sleep), in ms: the blocking lesson's offload (not with work_ms or iterations).",
+);
+
 pub const ROUTES: &[Route] = &[Route::get(
     "/cpu-worker",
-    "Burns CPU on a fresh WASI 0.2 instance",
+    "Burns CPU (or blocks) on a fresh WASI 0.2 instance",
     Answer::Object,
 )
-.params(&[Param::Int(WORK_MS), Param::Int(ITERATIONS)])];
+.params(&[
+    Param::Int(WORK_MS),
+    Param::Int(ITERATIONS),
+    Param::Int(BLOCK_MS),
+])];

@@ -10,6 +10,7 @@ let LESSONS = {}; // idea -> { title, text, python, folder, route } from /ui/les
 let HARNESS = ""; // src/common/python/tour.py, which every lesson.py imports
 let DIFFERENCES = []; // src/common/python/differences.json: where Python and Rust differ on purpose
 let IDEAS = []; // the ideas, in the tour's order
+let GLOSSARY = []; // { asyncio, rust, meaning, idea, title }: the lessons' Terms sections, in reading order
 
 const LANGUAGE_KEY = "spin-async-demo.language";
 // The page's own words, in both languages; the lessons bring theirs.
@@ -43,6 +44,10 @@ const WORDS = {
     instance_line: (i) => `Instance ${i.id}: this was request number ${i.request_number} on it; it was serving ${i.serving ?? "?"} request(s) when this one started.`,
     python_from: (folder) => `${folder}/lesson.py (runs with src/common/python/tour.py)`,
     rust_lines: (at) => `${at.file}, lines ${at.first_line}-${at.last_line}`,
+    glossary: "Glossary: asyncio in Rust",
+    glossary_show: "Every asyncio name the lessons teach, its Rust / WASI 0.3 counterpart, and the lesson that runs it",
+    col_asyncio: "asyncio", col_rust: "Rust / WASI 0.3", col_meaning: "What it is", col_lesson: "Lesson",
+    no_counterpart: "none",
     lane_summary: (lane) => `Instance ${lane.id}: ${lane.count} request(s), numbers ${lane.numbers}; its longest poll held the thread ${lane.longest} ms; the async requests took up to ${lane.slowest} ms for a ${lane.delay} ms sleep.`,
   },
   zh: {
@@ -74,6 +79,10 @@ const WORDS = {
     instance_line: (i) => `实例 ${i.id}：这是它处理的第 ${i.request_number} 个请求；本请求开始时，它正在处理 ${i.serving ?? "?"} 个请求。`,
     python_from: (folder) => `${folder}/lesson.py（依赖 src/common/python/tour.py）`,
     rust_lines: (at) => `${at.file}，第 ${at.first_line}-${at.last_line} 行`,
+    glossary: "术语表：asyncio 在 Rust 中的对应",
+    glossary_show: "各课讲到的每个 asyncio 名称、它在 Rust / WASI 0.3 中的对应，以及演示它的那一课",
+    col_asyncio: "asyncio", col_rust: "Rust / WASI 0.3", col_meaning: "含义", col_lesson: "课程",
+    no_counterpart: "无",
     lane_summary: (lane) => `实例 ${lane.id}：${lane.count} 个请求，编号 ${lane.numbers}；最长的一次 poll 占用线程 ${lane.longest} ms；异步请求只睡 ${lane.delay} ms，却最多用了 ${lane.slowest} ms。`,
   },
 };
@@ -139,7 +148,38 @@ function chooseLanguage(chosen) {
   }
   fillSelect($("#demo"), currentIdea());
   showLesson(currentIdea());
+  showGlossary();
   if (lastRuns) showDetails(lastRuns);
+}
+
+// The glossary: one row per term of the lessons' Terms sections, each linking to its lesson.
+function showGlossary() {
+  const table = $("#glossary-table");
+  const caption = element("caption", say("glossary"));
+  const head = element("tr");
+  for (const key of ["col_asyncio", "col_rust", "col_meaning", "col_lesson"]) {
+    const th = element("th", say(key));
+    th.scope = "col";
+    head.append(th);
+  }
+  const body = element("tbody");
+  for (const term of GLOSSARY) {
+    const row = element("tr");
+    const asyncio = element("th");
+    asyncio.scope = "row";
+    asyncio.append(element("code", term.asyncio));
+    const rust = element("td");
+    rust.append(term.rust ? element("code", term.rust) : document.createTextNode(say("no_counterpart")));
+    const lesson = element("td");
+    const link = element("a", term.title[language] || term.title.en);
+    link.href = `/ui/?idea=${encodeURIComponent(term.idea)}`;
+    lesson.append(link);
+    row.append(asyncio, rust, inline(element("td"), term.meaning[language] || term.meaning.en), lesson);
+    body.append(row);
+  }
+  const thead = element("thead");
+  thead.append(head);
+  table.replaceChildren(caption, thead, body);
 }
 
 function savedLanguage() {
@@ -806,6 +846,7 @@ async function start() {
     for (const lesson of lessons.lessons) LESSONS[lesson.idea] = lesson;
     HARNESS = lessons.harness;
     DIFFERENCES = lessons.differences;
+    GLOSSARY = lessons.glossary;
   } catch (error) {
     $("#error").textContent = `The ideas could not be listed: ${error.message}`;
     return;
@@ -818,6 +859,10 @@ async function start() {
   chooseLanguage(language);
   buildForm($("#params-b"), $("#demo-b").value);
   openIdea(currentIdea(), given);
+  if (location.hash === "#glossary") {
+    $("#glossary-details").open = true;
+    $("#glossary").scrollIntoView();
+  }
   for (const button of document.querySelectorAll(".lang button")) {
     button.addEventListener("click", () => chooseLanguage(button.dataset.lang));
   }

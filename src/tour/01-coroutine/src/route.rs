@@ -1,0 +1,26 @@
+//! `/demo/coroutine`'s route, declared once (see `basics::route`).
+
+use basics::route::{Answer, Int, Param, Route, shared};
+
+pub const DELAY_MS: Int = shared::DELAY_MS
+    .default_to(200)
+    .doc("Delay of each call, in ms.");
+pub const PAUSE_MS: Int = Int::new(
+    "pause_ms",
+    0,
+    shared::MAX_DELAY_MS,
+    "How long the program waits before it awaits the coroutine, in ms.",
+)
+.default_to(300);
+
+pub const ROUTES: &[Route] = &[Route::get(
+    "/demo/coroutine",
+    "a coroutine runs nothing until it is awaited; a task runs on its own",
+    Answer::Report,
+)
+.params(&[
+    Param::Int(DELAY_MS),
+    Param::Int(PAUSE_MS),
+    Param::Choice(shared::TRANSPORT),
+])
+.example("/demo/coroutine")];

@@ -1,0 +1,23 @@
+//! `/demo/awaitable`'s route, declared once (see `basics::route`).
+
+use basics::route::{Answer, Int, Param, Route, shared};
+
+pub const N: Int = shared::N
+    .at_most(10)
+    .default_to(2)
+    .doc("Tasks, each awaiting its own chain of coroutines.");
+pub const STEPS: Int = Int::new(
+    "steps",
+    0,
+    1000,
+    "How many times the hand-written awaitable at the bottom of each chain answers Pending.",
+)
+.default_to(3);
+
+pub const ROUTES: &[Route] = &[Route::get(
+    "/demo/awaitable",
+    "what await does: each poll goes down the chain, each Pending comes back up",
+    Answer::Report,
+)
+.params(&[Param::Int(N), Param::Int(STEPS)])
+.example("/demo/awaitable")];
