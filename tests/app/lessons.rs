@@ -339,3 +339,104 @@ async fn every_report_links_the_helpers_its_code_names() {
         }
     }
 }
+
+/// The seed's ideas that once had no lesson (issue 21), each with a term its lesson
+/// lists: the glossary, made from the lessons' Terms sections, points at it.
+const SEED_IDEAS: &[(&str, &str, &str)] = &[
+    (
+        "calling a coroutine function runs nothing",
+        "RuntimeWarning: coroutine ... was never awaited",
+        "coroutine",
+    ),
+    (
+        "ensure_future against create_task",
+        "asyncio.ensure_future(coro_or_future)",
+        "coroutine",
+    ),
+    ("await as yield from", "yield from", "awaitable"),
+    ("awaitables share __await__", "__await__", "awaitable"),
+    ("the loop: asyncio.run", "asyncio.run(main())", "loop"),
+    (
+        "the loop: get_running_loop",
+        "asyncio.get_running_loop()",
+        "loop",
+    ),
+    (
+        "the loop: new_event_loop",
+        "asyncio.new_event_loop()",
+        "loop",
+    ),
+    (
+        "the loop: set_event_loop",
+        "asyncio.set_event_loop(loop)",
+        "loop",
+    ),
+    (
+        "the loop: the policy",
+        "asyncio.get_event_loop_policy()",
+        "loop",
+    ),
+    ("the loop: call_soon", "loop.call_soon(callback)", "loop"),
+    (
+        "the Future API: set_exception",
+        "fut.set_exception(e)",
+        "future",
+    ),
+    ("the Future API: exception()", "fut.exception()", "future"),
+    ("the Future API: done()", "fut.done()", "future"),
+    (
+        "the Future API: done callbacks",
+        "fut.add_done_callback(fn)",
+        "future",
+    ),
+    (
+        "the thread pool for blocking APIs",
+        "asyncio.to_thread(fn, *args)",
+        "blocking",
+    ),
+    (
+        "gather against wait",
+        "asyncio.wait(tasks)",
+        "gather-vs-wait",
+    ),
+];
+
+#[tokio::test]
+async fn the_glossary_points_every_seed_idea_at_the_lesson_that_runs_it() {
+    let (status, lessons) = get_json(&format!("{}/ui/lessons.json", app_url())).await;
+    assert_eq!(status, 200);
+    let glossary = lessons["glossary"].as_array().expect("a glossary");
+    let ideas: Vec<&str> = lessons["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|lesson| lesson["idea"].as_str().unwrap())
+        .collect();
+    for term in glossary {
+        let idea = term["idea"].as_str().unwrap();
+        assert!(ideas.contains(&idea), "{term}: no such lesson");
+        assert!(
+            !term["meaning"]["en"].as_str().unwrap().is_empty(),
+            "{term}"
+        );
+        assert!(
+            !term["meaning"]["zh"].as_str().unwrap().is_empty(),
+            "{term}"
+        );
+    }
+    for (what, asyncio, idea) in SEED_IDEAS {
+        assert!(
+            glossary
+                .iter()
+                .any(|term| term["asyncio"] == *asyncio && term["idea"] == *idea),
+            "{what}: the glossary should list {asyncio} under /demo/{idea}"
+        );
+    }
+    // Every lesson lists its terms.
+    for idea in ideas {
+        assert!(
+            glossary.iter().any(|term| term["idea"] == idea),
+            "{idea} lists no terms"
+        );
+    }
+}

@@ -386,6 +386,10 @@ test('the language switch: Chinese and back, remembered across a reload', async 
     check(/[\u4e00-\u9fff]/.test(chinese) && chinese !== english, `the lesson title should turn Chinese: ${JSON.stringify(english)} -> ${JSON.stringify(chinese)}`);
     const runLabel = (await page.locator('button#run').textContent()).trim();
     check(/[\u4e00-\u9fff]/.test(runLabel), `the Run button should read Chinese, reads ${JSON.stringify(runLabel)}`);
+    // The parameters' docs come in both languages (openapi.json's x-description-zh).
+    const hints = await page.$$eval('form#params small.hint', (els) => els.map((e) => e.textContent.trim()));
+    check(hints.length > 0 && hints.every((hint) => /[\u4e00-\u9fff]/.test(hint)),
+        `every parameter's hint should read Chinese: ${JSON.stringify(hints)}`);
     await page.reload();
     await page.locator('article#lesson h2').waitFor({ timeout: 5_000 });
     const after = (await page.locator('article#lesson h2').textContent()).trim();
@@ -394,6 +398,36 @@ test('the language switch: Chinese and back, remembered across a reload', async 
     const back = (await page.locator('article#lesson h2').textContent()).trim();
     check(back === english, `English again: ${JSON.stringify(back)}`);
     return `${english} / ${chinese}`;
+});
+
+test('the glossary: every term of the lessons, its Rust counterpart and a link to its lesson, in both languages', async ({ page, base }) => {
+    await page.goto(`${base}/ui/?idea=coroutine#glossary`);
+    await page.locator('article#lesson h2').waitFor({ timeout: 5_000 });
+    const open = await page.locator('details#glossary-details').evaluate((d) => d.open);
+    check(open, '/ui/#glossary should open the glossary');
+    const rows = await page.$$eval('table#glossary-table tbody tr', (trs) => trs.map((tr) => ({
+        asyncio: tr.querySelector('th code')?.textContent || '',
+        rust: tr.children[1].textContent.trim(),
+        link: tr.querySelector('a')?.getAttribute('href') || '',
+    })));
+    check(rows.length >= 40, `the glossary should list every lesson's terms, lists ${rows.length}`);
+    check(rows.every((row) => row.asyncio && row.rust && /^\/ui\/\?idea=/.test(row.link)),
+        `each row: an asyncio name, its counterpart (or none) and a link to its lesson: ${JSON.stringify(rows.find((r) => !r.asyncio || !r.rust || !r.link))}`);
+    for (const name of ['asyncio.ensure_future(coro_or_future)', 'asyncio.get_running_loop()', '__await__', 'fut.set_exception(e)', 'asyncio.to_thread(fn, *args)', 'asyncio.wait(tasks)']) {
+        check(rows.some((row) => row.asyncio === name), `the glossary should name ${name}`);
+    }
+    const ensure = rows.find((row) => row.asyncio === 'asyncio.ensure_future(coro_or_future)');
+    check(ensure.link === '/ui/?idea=coroutine' && ensure.rust === 'none', `ensure_future: ${JSON.stringify(ensure)}`);
+    await page.locator('.lang button[data-lang="zh"]').click();
+    const caption = (await page.locator('table#glossary-table caption').textContent()).trim();
+    check(/[\u4e00-\u9fff]/.test(caption), `the glossary's caption should read Chinese: ${caption}`);
+    const none = await page.$$eval('table#glossary-table tbody tr', (trs) => trs.filter((tr) => tr.querySelector('th code')?.textContent === 'asyncio.ensure_future(coro_or_future)').map((tr) => tr.children[1].textContent.trim()));
+    check(none[0] === '无', `no counterpart reads 无 in Chinese: ${none}`);
+    await page.locator('.lang button[data-lang="en"]').click();
+    await page.locator(`table#glossary-table a[href="/ui/?idea=awaitable"]`).first().click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('idea') === 'awaitable', null, { timeout: 5_000 })
+        .catch(() => { throw new Failure('a glossary link should open its lesson'); });
+    return `${rows.length} terms`;
 });
 
 test('a deep link reproduces a run: idea and parameters in the address', async ({ page, base }) => {

@@ -240,22 +240,26 @@ mod tests {
             name: "fast",
             default: false,
             doc: "",
+            zh: "",
         };
         let slow = Flag {
             name: "slow",
             default: false,
             doc: "",
+            zh: "",
         };
         let mode = Choice {
             name: "mode",
             options: &["blocking", "async"],
             default: "blocking",
             doc: "",
+            zh: "",
         };
         let id = Text {
             name: "id",
             max_chars: 10,
             doc: "",
+            zh: "",
         };
         let mut q = query("delays=100,%20200,300&fast=true&mode=async&id=a+b%21");
         assert_eq!(

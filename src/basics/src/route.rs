@@ -2,7 +2,8 @@
 //!
 //! Every component folder has a `src/route.rs` whose `ROUTES` lists its spin.toml
 //! routes with these types: each parameter's name, type, bounds, default and one
-//! line of doc, the body it takes and what it answers. From that one declaration:
+//! line of doc (in English, and in Chinese for the page's forms), the body it
+//! takes and what it answers. From that one declaration:
 //! - the component parses its query ([`crate::Query`]'s getters take a declared
 //!   parameter, so the bounds and the default are the declared ones);
 //! - `src/catalogue` gathers every folder's `ROUTES`, and `/openapi.json`, the hello
@@ -180,6 +181,17 @@ impl Param {
             Self::Text(param) | Self::Path(param) => param.doc,
         }
     }
+
+    /// The doc in Chinese: what the page's forms show to a Chinese reader.
+    pub fn doc_zh(&self) -> &'static str {
+        match self {
+            Self::Int(param) => param.zh,
+            Self::IntList(param) => param.zh,
+            Self::Flag(param) => param.zh,
+            Self::Choice(param) => param.zh,
+            Self::Text(param) | Self::Path(param) => param.zh,
+        }
+    }
 }
 
 /// An integer from `min` to `max`.
@@ -191,6 +203,8 @@ pub struct Int {
     /// Used when the parameter is absent; `None`: absent means "not given".
     pub default: Option<u64>,
     pub doc: &'static str,
+    /// The same doc in Chinese, for the page's forms (`x-description-zh`).
+    pub zh: &'static str,
 }
 
 impl Int {
@@ -201,6 +215,7 @@ impl Int {
             max,
             default: None,
             doc,
+            zh: "",
         }
     }
 
@@ -219,8 +234,15 @@ impl Int {
         self
     }
 
+    /// Another doc (English); its Chinese must follow with [`Int::zh`].
     pub const fn doc(mut self, doc: &'static str) -> Self {
         self.doc = doc;
+        self.zh = "";
+        self
+    }
+
+    pub const fn zh(mut self, zh: &'static str) -> Self {
+        self.zh = zh;
         self
     }
 }
@@ -234,6 +256,7 @@ pub struct IntList {
     pub max_items: usize,
     pub default: Option<&'static [u64]>,
     pub doc: &'static str,
+    pub zh: &'static str,
 }
 
 impl IntList {
@@ -249,6 +272,7 @@ pub struct Flag {
     pub name: &'static str,
     pub default: bool,
     pub doc: &'static str,
+    pub zh: &'static str,
 }
 
 /// One of a fixed set of words.
@@ -258,6 +282,7 @@ pub struct Choice {
     pub options: &'static [&'static str],
     pub default: &'static str,
     pub doc: &'static str,
+    pub zh: &'static str,
 }
 
 /// Free text of at most `max_chars` characters.
@@ -266,6 +291,7 @@ pub struct Text {
     pub name: &'static str,
     pub max_chars: usize,
     pub doc: &'static str,
+    pub zh: &'static str,
 }
 
 /// A fan-out demo's upstream calls, one task each: `delays` with this route's
@@ -313,6 +339,7 @@ pub mod shared {
         max_items: MAX_TASKS as usize,
         default: None,
         doc: "Upstream delays in ms, one task each (not with n or delay_ms).",
+        zh: "上游调用的延迟（ms），每个延迟一个任务（不可与 n 或 delay_ms 同用）。",
     };
     /// How many tasks, with `delay_ms` each, instead of `delays`.
     pub const N: Int = Int::new(
@@ -320,13 +347,17 @@ pub mod shared {
         1,
         MAX_TASKS,
         "Number of tasks, with delay_ms each (default: as many as the default delays).",
-    );
+    )
+    .zh("任务数，每个任务的延迟为 delay_ms（默认与默认 delays 的个数相同）。");
     /// A delay: of the one call, of each task, or of a sleep.
-    pub const DELAY_MS: Int = Int::new("delay_ms", 0, MAX_DELAY_MS, "Delay in ms.");
+    pub const DELAY_MS: Int =
+        Int::new("delay_ms", 0, MAX_DELAY_MS, "Delay in ms.").zh("延迟（ms）。");
     /// `delay_ms` beside `n`: every task the same delay.
-    pub const EACH_DELAY_MS: Int = DELAY_MS.doc(
-        "Delay of each of the n tasks, in ms (not with delays; default: the longest default delay).",
-    );
+    pub const EACH_DELAY_MS: Int = DELAY_MS
+        .doc(
+            "Delay of each of the n tasks, in ms (not with delays; default: the longest default delay).",
+        )
+        .zh("n 个任务各自的延迟（ms；不可与 delays 同用；默认取默认延迟中最长的一个）。");
     /// The tasks whose upstream answers 500.
     pub const FAIL: IntList = IntList {
         name: "fail",
@@ -335,14 +366,17 @@ pub mod shared {
         max_items: MAX_TASKS as usize,
         default: None,
         doc: "Ids of the tasks whose upstream call answers 500.",
+        zh: "上游调用返回 500 的那些任务的 id。",
     };
-    pub const TIMEOUT_MS: Int = Int::new("timeout_ms", 0, MAX_TIMEOUT_MS, "Timeout in ms.");
+    pub const TIMEOUT_MS: Int =
+        Int::new("timeout_ms", 0, MAX_TIMEOUT_MS, "Timeout in ms.").zh("超时时间（ms）。");
     /// How a component reaches `/upstream`.
     pub const TRANSPORT: Choice = Choice {
         name: "transport",
         options: &["chaining", "self"],
         default: "chaining",
         doc: "How to reach /upstream: Spin's service chaining (in-process) or the app's own URL (out through the front door and back). Each call is an outbound request either way (outbound_requests).",
+        zh: "如何访问 /upstream：Spin 的服务链接（在进程内）或应用自己的 URL（从前门出去再绕回来）。两种方式下每次调用都是一次出站请求（outbound_requests）。",
     };
     /// How a demo answers: its JSON report, or a picture of the run for a terminal.
     pub const VIEW: Choice = Choice {
@@ -350,13 +384,16 @@ pub mod shared {
         options: &["json", "text"],
         default: "json",
         doc: "json: the report; text: the run drawn for a terminal (curl), 100 columns.",
+        zh: "json：报告；text：为终端（curl）绘制的运行图，宽 100 列。",
     };
     /// ANSI colour in the text view.
     pub const COLOR: super::Flag = super::Flag {
         name: "color",
         default: false,
         doc: "With view=text: colour the picture with ANSI escapes.",
+        zh: "view=text 时：用 ANSI 转义序列为图着色。",
     };
     /// CPU time a task burns, in ms.
-    pub const WORK_MS: Int = Int::new("work_ms", 0, 10_000, "CPU time, in ms.");
+    pub const WORK_MS: Int =
+        Int::new("work_ms", 0, 10_000, "CPU time, in ms.").zh("CPU 时间（ms）。");
 }

@@ -63,6 +63,12 @@ mod tests {
                     route.route,
                     param.name()
                 );
+                assert!(
+                    !param.doc_zh().is_empty(),
+                    "{}: {} has no Chinese doc (`zh`)",
+                    route.route,
+                    param.name()
+                );
                 match param {
                     Param::Int(int) => {
                         assert!(int.min <= int.max, "{}: {}", route.route, int.name);

@@ -129,8 +129,17 @@ fn parameter(param: &Param) -> Value {
         ),
         other => other.doc().to_owned(),
     };
+    let description_zh = match param {
+        Param::IntList(list) => format!(
+            "{}逗号分隔的整数，取值 {} 到 {}，最多 {} 个。",
+            list.zh, list.min, list.max, list.max_items
+        ),
+        other => other.doc_zh().to_owned(),
+    };
+    // The page's forms show the doc in the reader's language: Chinese in an
+    // extension field, which other OpenAPI tools ignore.
     json!({ "name": param.name(), "in": place, "required": required,
-            "description": description, "schema": schema })
+            "description": description, "x-description-zh": description_zh, "schema": schema })
 }
 
 fn request_body(body: Body) -> Value {

@@ -146,6 +146,9 @@ function chooseLanguage(chosen) {
     const words = say(node.dataset.text);
     if (typeof words === "string" && !(node.id === "rust" && node.dataset.filled)) node.textContent = words;
   }
+  for (const hint of document.querySelectorAll("small.hint[data-en]")) {
+    hint.textContent = language === "zh" ? hint.dataset.zh : hint.dataset.en;
+  }
   fillSelect($("#demo"), currentIdea());
   showLesson(currentIdea());
   showGlossary();
@@ -337,8 +340,13 @@ function buildForm(form, demo, given = new URLSearchParams()) {
       if (schema.type === "integer") field.inputMode = "numeric";
     }
     field.name = param.name;
-    const hint = element("small", param.description || "");
+    // The parameter's doc in both languages (openapi.json's description and
+    // x-description-zh), shown in the page's: chooseLanguage swaps them.
+    const hint = element("small");
     hint.className = "hint";
+    hint.dataset.en = param.description || "";
+    hint.dataset.zh = param["x-description-zh"] || hint.dataset.en;
+    hint.textContent = language === "zh" ? hint.dataset.zh : hint.dataset.en;
     label.append(element("span", param.name), field, hint);
     form.append(label);
   }

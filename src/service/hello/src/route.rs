@@ -6,12 +6,14 @@ use basics::route::{Answer, Int, Param, Route, Text, shared};
 /// The original slept one second.
 pub const DELAY_MS: Int = shared::DELAY_MS
     .default_to(1000)
-    .doc("How long to sleep before greeting, in ms.");
+    .doc("How long to sleep before greeting, in ms.")
+    .zh("问候前睡眠的时长（ms）。");
 /// The `:name` of `/hello/:name`.
 pub const NAME: Text = Text {
     name: "name",
     max_chars: 200,
     doc: "Who to greet.",
+    zh: "要问候的人。",
 };
 
 const GREETING: Route =

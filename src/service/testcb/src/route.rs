@@ -2,9 +2,11 @@
 
 use basics::route::{Answer, Int, Param, Route, shared};
 
-pub const DELAY_MS: Int = shared::DELAY_MS.doc(
-    "When the background task's callback fires, in ms (default: the testcb_delay_ms variable).",
-);
+pub const DELAY_MS: Int = shared::DELAY_MS
+    .doc(
+        "When the background task's callback fires, in ms (default: the testcb_delay_ms variable).",
+    )
+    .zh("后台任务的回调触发的时间点（ms；默认取变量 testcb_delay_ms）。");
 
 pub const ROUTES: &[Route] = &[Route::get(
     "/testcb",

@@ -4,13 +4,15 @@ use basics::route::{Answer, Int, Param, Route, shared};
 
 pub const DELAY_MS: Int = shared::DELAY_MS
     .default_to(200)
-    .doc("Delay of each call, in ms.");
+    .doc("Delay of each call, in ms.")
+    .zh("每次调用的延迟（ms）。");
 pub const PAUSE_MS: Int = Int::new(
     "pause_ms",
     0,
     shared::MAX_DELAY_MS,
     "How long the program waits before it awaits the coroutine, in ms.",
 )
+.zh("程序在 await 协程之前等待的时长（ms）。")
 .default_to(300);
 
 pub const ROUTES: &[Route] = &[Route::get(

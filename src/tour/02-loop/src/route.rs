@@ -4,7 +4,8 @@ use basics::route::{Answer, Int, Param, Route, shared};
 
 pub const DELAY_MS: Int = shared::DELAY_MS
     .default_to(100)
-    .doc("Delay of the task's call, in ms.");
+    .doc("Delay of the task's call, in ms.")
+    .zh("该任务那次调用的延迟（ms）。");
 
 pub const ROUTES: &[Route] = &[Route::get(
     "/demo/loop",

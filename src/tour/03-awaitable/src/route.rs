@@ -5,13 +5,15 @@ use basics::route::{Answer, Int, Param, Route, shared};
 pub const N: Int = shared::N
     .at_most(10)
     .default_to(2)
-    .doc("Tasks, each awaiting its own chain of coroutines.");
+    .doc("Tasks, each awaiting its own chain of coroutines.")
+    .zh("任务数，每个任务 await 自己的一条协程链。");
 pub const STEPS: Int = Int::new(
     "steps",
     0,
     1000,
     "How many times the hand-written awaitable at the bottom of each chain answers Pending.",
 )
+.zh("每条链底部那个手写的可等待对象返回 Pending 的次数。")
 .default_to(3);
 
 pub const ROUTES: &[Route] = &[Route::get(

@@ -10,6 +10,7 @@ pub const RETURN_EXCEPTIONS: Flag = Flag {
     name: "return_exceptions",
     default: false,
     doc: "true: failures become results; false: the first failure is raised.",
+    zh: "true：失败作为结果返回；false：抛出第一个失败。",
 };
 
 pub const ROUTES: &[Route] = &[Route::get(

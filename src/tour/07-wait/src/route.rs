@@ -12,6 +12,7 @@ pub const RETURN_WHEN: Choice = Choice {
     options: &["first_completed", "first_exception", "all_completed"],
     default: "all_completed",
     doc: "When wait returns (asyncio's FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED).",
+    zh: "wait 何时返回（对应 asyncio 的 FIRST_COMPLETED、FIRST_EXCEPTION、ALL_COMPLETED）。",
 };
 
 pub const ROUTES: &[Route] = &[

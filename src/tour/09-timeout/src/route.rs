@@ -4,7 +4,8 @@ use basics::route::{Answer, Int, Param, Route, shared};
 
 pub const DELAY_MS: Int = shared::DELAY_MS
     .default_to(2000)
-    .doc("Delay of the call, in ms.");
+    .doc("Delay of the call, in ms.")
+    .zh("这次调用的延迟（ms）。");
 pub const TIMEOUT_MS: Int = shared::TIMEOUT_MS.default_to(1000);
 
 pub const ROUTES: &[Route] = &[Route::get(

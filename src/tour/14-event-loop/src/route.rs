@@ -6,14 +6,20 @@ pub const N: Int = shared::N
     .at_least(2)
     .at_most(10)
     .default_to(3)
-    .doc("Number of tasks.");
-pub const STEPS: Int = Int::new("steps", 1, 100, "Steps per task.").default_to(3);
-pub const STEP_MS: Int = Int::new("step_ms", 0, 1_000, "CPU time per step, in ms.").default_to(5);
+    .doc("Number of tasks.")
+    .zh("任务数。");
+pub const STEPS: Int = Int::new("steps", 1, 100, "Steps per task.")
+    .zh("每个任务的步数。")
+    .default_to(3);
+pub const STEP_MS: Int = Int::new("step_ms", 0, 1_000, "CPU time per step, in ms.")
+    .zh("每一步的 CPU 时间（ms）。")
+    .default_to(5);
 pub const MODE: Choice = Choice {
     name: "mode",
     options: &["both", "yield", "no-yield"],
     default: "both",
     doc: "yield: an await between steps; no-yield: none; both: one run of each.",
+    zh: "yield：步与步之间 await 一次；no-yield：不 await；both：两种各运行一次。",
 };
 
 pub const ROUTES: &[Route] = &[Route::get(
