@@ -390,6 +390,8 @@ test('the language switch: Chinese and back, remembered across a reload', async 
     const hints = await page.$$eval('form#params small.hint', (els) => els.map((e) => e.textContent.trim()));
     check(hints.length > 0 && hints.every((hint) => /[\u4e00-\u9fff]/.test(hint)),
         `every parameter's hint should read Chinese: ${JSON.stringify(hints)}`);
+    const summary = (await page.locator('form#params p.summary').textContent()).trim();
+    check(/[\u4e00-\u9fff]/.test(summary), `the form's summary of the route should read Chinese: ${JSON.stringify(summary)}`);
     await page.reload();
     await page.locator('article#lesson h2').waitFor({ timeout: 5_000 });
     const after = (await page.locator('article#lesson h2').textContent()).trim();

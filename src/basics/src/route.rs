@@ -21,6 +21,9 @@ pub struct Route {
     pub method: Method,
     /// One line: what the route shows. Also the hello page's link text.
     pub summary: &'static str,
+    /// The same line in Chinese, for the page's forms (`x-summary-zh`); every
+    /// route the page runs has one.
+    pub summary_zh: &'static str,
     /// A fan-out demo's upstream calls: parameters it shares with the others.
     pub calls: Option<Calls>,
     /// Its own parameters.
@@ -42,6 +45,7 @@ impl Route {
             route,
             method: Method::Get,
             summary,
+            summary_zh: "",
             calls: None,
             params: &[],
             body: None,
@@ -49,6 +53,11 @@ impl Route {
             errors: &[],
             example: None,
         }
+    }
+
+    pub const fn summary_zh(mut self, summary_zh: &'static str) -> Self {
+        self.summary_zh = summary_zh;
+        self
     }
 
     pub const fn params(mut self, params: &'static [Param]) -> Self {

@@ -47,6 +47,23 @@ mod tests {
     }
 
     #[test]
+    fn every_route_the_page_runs_says_what_it_shows_in_both_languages() {
+        // The tour's lessons and the original service's report: the page's ideas.
+        for folder in FOLDERS.iter().filter(|folder| {
+            folder.path.starts_with("src/tour/") || folder.path == "src/service/asynctasks"
+        }) {
+            for route in folder.routes {
+                assert!(
+                    !route.summary_zh.is_empty(),
+                    "{}: {} has no Chinese summary (`summary_zh`)",
+                    folder.path,
+                    route.route
+                );
+            }
+        }
+    }
+
+    #[test]
     fn parameters_are_sound() {
         for route in routes() {
             let mut names = std::collections::BTreeSet::new();

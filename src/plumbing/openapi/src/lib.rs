@@ -58,6 +58,9 @@ fn paths() -> Value {
             "parameters": route.each_param().iter().map(parameter).collect::<Vec<_>>(),
             "responses": responses(route),
         });
+        if !route.summary_zh.is_empty() {
+            operation["x-summary-zh"] = json!(route.summary_zh);
+        }
         if let Some(body) = route.body {
             operation["requestBody"] = request_body(body);
         }

@@ -122,6 +122,7 @@ function demosOf(api, lessons) {
     demos[idea] = {
       path,
       summary: item.get.summary,
+      summary_zh: item.get["x-summary-zh"] || item.get.summary,
       // view=text and color are for a terminal (curl); the page reads the JSON.
       params: item.get.parameters.filter((param) => param.in === "query" && !["view", "color"].includes(param.name)),
     };
@@ -146,8 +147,8 @@ function chooseLanguage(chosen) {
     const words = say(node.dataset.text);
     if (typeof words === "string" && !(node.id === "rust" && node.dataset.filled)) node.textContent = words;
   }
-  for (const hint of document.querySelectorAll("small.hint[data-en]")) {
-    hint.textContent = language === "zh" ? hint.dataset.zh : hint.dataset.en;
+  for (const text of document.querySelectorAll("small.hint[data-en], p.summary[data-en]")) {
+    text.textContent = language === "zh" ? text.dataset.zh : text.dataset.en;
   }
   fillSelect($("#demo"), currentIdea());
   showLesson(currentIdea());
@@ -276,7 +277,8 @@ function showLesson(idea) {
     article.replaceChildren(...renderMarkdown(lesson.text[language] || lesson.text.en));
     article.setAttribute("aria-labelledby", "lesson-title");
   } else {
-    article.replaceChildren(element("h2", idea), element("p", DEMOS[idea]?.summary || ""));
+    const summary = (language === "zh" ? DEMOS[idea]?.summary_zh : DEMOS[idea]?.summary) || "";
+    article.replaceChildren(element("h2", idea), element("p", summary));
   }
   showProgram(lesson);
   const at = IDEAS.indexOf(idea);
@@ -314,7 +316,9 @@ function fillSelect(select, chosen) {
 // box, prefilled with the declared default (or the value a link gives); the
 // one-line doc shown under it.
 function buildForm(form, demo, given = new URLSearchParams()) {
-  const summary = element("p", DEMOS[demo].summary);
+  const summary = element("p", language === "zh" ? DEMOS[demo].summary_zh : DEMOS[demo].summary);
+  summary.dataset.en = DEMOS[demo].summary;
+  summary.dataset.zh = DEMOS[demo].summary_zh;
   summary.className = "summary";
   form.replaceChildren(summary);
   for (const param of DEMOS[demo].params) {

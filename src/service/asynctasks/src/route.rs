@@ -15,6 +15,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "three fetches under asyncio.wait(timeout=5): done and cancelled",
     Answer::Report,
 )
+.summary_zh("asyncio.wait(timeout=5) 下的三次请求：已完成的与被取消的")
 .calls(CALLS)
 .params(&[Param::Int(TIMEOUT_MS)])
 .example("/asynctasks")];

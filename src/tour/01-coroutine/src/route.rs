@@ -20,6 +20,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "a coroutine runs nothing until it is awaited; a task runs on its own",
     Answer::Report,
 )
+.summary_zh("协程在被 await 之前什么也不执行；任务则自己运行")
 .params(&[
     Param::Int(DELAY_MS),
     Param::Int(PAUSE_MS),

@@ -12,5 +12,6 @@ pub const ROUTES: &[Route] = &[Route::get(
     "the loop a request runs on, and a callback queued on it with call_soon",
     Answer::Report,
 )
+.summary_zh("请求运行在哪个事件循环上，以及用 call_soon 排进循环的回调")
 .params(&[Param::Int(DELAY_MS), Param::Choice(shared::TRANSPORT)])
 .example("/demo/loop")];

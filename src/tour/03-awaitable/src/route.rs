@@ -21,5 +21,6 @@ pub const ROUTES: &[Route] = &[Route::get(
     "what await does: each poll goes down the chain, each Pending comes back up",
     Answer::Report,
 )
+.summary_zh("await 做了什么：每次轮询沿着链一路向下，每个 Pending 再一路返回")
 .params(&[Param::Int(N), Param::Int(STEPS)])
 .example("/demo/awaitable")];

@@ -12,5 +12,6 @@ pub const ROUTES: &[Route] = &[Route::get(
     "awaiting one call after another: the sum",
     Answer::Report,
 )
+.summary_zh("一个接一个地 await 调用：总耗时是延迟之和")
 .calls(CALLS)
 .example("/demo/sequential")];

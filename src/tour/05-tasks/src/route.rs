@@ -12,5 +12,6 @@ pub const ROUTES: &[Route] = &[Route::get(
     "create_task: every call at once, the max",
     Answer::Report,
 )
+.summary_zh("create_task：所有调用同时进行，总耗时取最长")
 .calls(CALLS)
 .example("/demo/tasks")];

@@ -18,6 +18,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "gather: ordered results, the first error",
     Answer::Report,
 )
+.summary_zh("gather：按顺序返回结果，或抛出第一个错误")
 .calls(CALLS)
 .params(&[Param::Flag(RETURN_EXCEPTIONS)])
 .example("/demo/gather?fail=1")];

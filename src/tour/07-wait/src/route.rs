@@ -17,6 +17,7 @@ pub const RETURN_WHEN: Choice = Choice {
 
 pub const ROUTES: &[Route] = &[
     Route::get("/demo/wait", "wait: done and pending", Answer::Report)
+        .summary_zh("wait：返回 done 和 pending 两个集合")
         .calls(CALLS)
         .params(&[Param::Choice(RETURN_WHEN), Param::Int(shared::TIMEOUT_MS)])
         .example("/demo/wait?return_when=first_completed"),

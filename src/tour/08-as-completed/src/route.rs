@@ -12,6 +12,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "as_completed: results streamed as they finish",
     Answer::Stream("application/x-ndjson"),
 )
+.summary_zh("as_completed：谁先完成就先流式返回谁的结果")
 .calls(CALLS)
 .params(&[Param::Int(shared::TIMEOUT_MS)])
 .example("/demo/as-completed")];

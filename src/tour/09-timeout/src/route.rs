@@ -13,6 +13,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "wait_for: the timer wins, the call is dropped",
     Answer::Report,
 )
+.summary_zh("wait_for：计时器先到，调用被丢弃")
 .params(&[
     Param::Int(DELAY_MS),
     Param::Int(TIMEOUT_MS),

@@ -23,6 +23,7 @@ pub const CANCEL_AFTER_MS: Int = Int::new(
 pub const ROUTES: &[Route] =
     &[
         Route::get("/demo/cancel", "cancel(): only at an await", Answer::Report)
+            .summary_zh("task.cancel()：任务只在 await 处停下")
             .params(&[
                 Param::Int(WORK_MS),
                 Param::Int(DELAY_MS),

@@ -19,6 +19,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "shield: the timeout fires, the work goes on",
     Answer::Stream("application/x-ndjson"),
 )
+.summary_zh("shield：超时已到，工作仍继续")
 .params(&[
     Param::Int(DELAY_MS),
     Param::Int(TIMEOUT_MS),

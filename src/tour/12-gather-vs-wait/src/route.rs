@@ -12,5 +12,6 @@ pub const ROUTES: &[Route] = &[Route::get(
     "gather against wait on the same calls: a list or an error, against two sets",
     Answer::Report,
 )
+.summary_zh("同样的调用交给 gather 和 wait：一个列表或一个错误，对比两个集合")
 .calls(CALLS)
 .example("/demo/gather-vs-wait?fail=1")];

@@ -21,6 +21,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "a future set once, awaited by many",
     Answer::Report,
 )
+.summary_zh("只设置一次、被多个任务 await 的 future")
 .params(&[
     Param::Int(DELAY_MS),
     Param::Int(WAITERS),

@@ -27,6 +27,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "one task at a time, switching at awaits",
     Answer::Report,
 )
+.summary_zh("同一时刻只运行一个任务，在 await 处切换")
 .params(&[
     Param::Int(N),
     Param::Int(STEPS),

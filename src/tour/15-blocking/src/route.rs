@@ -25,6 +25,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "a blocking sleep stalls the instance; moved off it, or async, it does not",
     Answer::Report,
 )
+.summary_zh("阻塞的 sleep 会卡住整个实例；移到别处或改用异步就不会")
 .params(&[
     Param::Int(N),
     Param::Int(DELAY_MS),

@@ -34,6 +34,7 @@ pub const ROUTES: &[Route] = &[Route::get(
     "CPU-bound work: inline on one thread, or offloaded",
     Answer::Report,
 )
+.summary_zh("「CPU 密集型」工作：在唯一的线程上内联运行，或转交出去")
 .params(&[
     Param::Int(N),
     Param::Int(WORK_MS),
