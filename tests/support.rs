@@ -546,3 +546,17 @@ pub async fn get_text(url: &str) -> String {
         .await
         .unwrap_or_else(|e| panic!("GET {url}: reading the body: {e}"))
 }
+
+/// `value` with every `"at"` (the source line an await was recorded at) taken out
+/// of its objects: for comparing await graphs by what they await.
+pub fn without_at(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .filter(|(key, _)| *key != "at")
+            .map(|(key, value)| (key.clone(), without_at(value)))
+            .collect(),
+        serde_json::Value::Array(items) => items.iter().map(without_at).collect(),
+        other => other.clone(),
+    }
+}

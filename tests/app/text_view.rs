@@ -66,53 +66,84 @@ fn rows(picture: &str) -> Vec<(u64, String, String)> {
         .collect()
 }
 
+/// Where a picture and a JSON report of two runs of `path` disagree on what the
+/// run was: its elapsed time, its tasks' ids, labels and outcomes.
+fn disagreement(path: &str, json: &Value, picture: &str) -> Option<String> {
+    let demo = json["demo"].as_str().unwrap();
+    let header = picture.lines().next().unwrap();
+    let elapsed: f64 = header[demo.len() + 2..]
+        .split(" ms")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let json_elapsed = json["elapsed_ms"].as_f64().unwrap();
+    if (elapsed - json_elapsed).abs() > 150.0 + 0.5 * json_elapsed {
+        return Some(format!("{path}: text {elapsed} ms, JSON {json_elapsed} ms"));
+    }
+    let drawn = rows(picture);
+    let tasks = json["tasks"].as_array().unwrap();
+    if drawn.len() != tasks.len().min(40) {
+        return Some(format!(
+            "{path}: {} rows for {} tasks: {picture}",
+            drawn.len(),
+            tasks.len()
+        ));
+    }
+    for ((id, label, outcome), task) in drawn.iter().zip(tasks) {
+        let want = task["label"].as_str().unwrap();
+        let outcome_wanted = task["outcome"].as_str().unwrap().replace('_', " ");
+        if *id != task["id"].as_u64().unwrap()
+            || !want.starts_with(label.trim_end_matches('…'))
+            || *outcome != outcome_wanted
+        {
+            return Some(format!(
+                "{path}: row {id} {label} {outcome}, JSON task {} {want} {outcome_wanted}",
+                task["id"]
+            ));
+        }
+    }
+    None
+}
+
 #[tokio::test]
 async fn every_demo_draws_the_run_its_json_reports() {
     for &(path, streams) in RUNS {
-        let json = report(&format!("{}{path}", app_url()), streams).await;
-        let (kind, body) = text(&format!("{}{path}&view=text", app_url())).await;
-        assert_eq!(kind, "text/plain; charset=utf-8", "{path}");
-        assert!(!body.contains('\x1b'), "{path}: colour without color=true");
-        for line in body.lines() {
+        // Two runs are compared, so a run slowed down by the rest of the suite on a
+        // loaded machine (a 100 ms timer that fires 800 ms late) is tried again: at
+        // most three pairs, one of which must agree.
+        let mut failures = Vec::new();
+        for _attempt in 0..3 {
+            let json = report(&format!("{}{path}", app_url()), streams).await;
+            let (kind, body) = text(&format!("{}{path}&view=text", app_url())).await;
+            assert_eq!(kind, "text/plain; charset=utf-8", "{path}");
+            assert!(!body.contains('\x1b'), "{path}: colour without color=true");
+            for line in body.lines() {
+                assert!(
+                    line.chars().count() <= 100,
+                    "{path}: over 100 columns: {line}"
+                );
+            }
+            // A stream writes its events first, then the picture.
+            let demo = json["demo"].as_str().unwrap();
+            let picture = &body[body.find(&format!("{demo}: ")).expect("a header line")..];
             assert!(
-                line.chars().count() <= 100,
-                "{path}: over 100 columns: {line}"
+                picture.contains("await graph:\n└── request handler"),
+                "{path}"
             );
-        }
-        // A stream writes its events first, then the picture.
-        let demo = json["demo"].as_str().unwrap();
-        let picture = &body[body.find(&format!("{demo}: ")).expect("a header line")..];
-        let header = picture.lines().next().unwrap();
-        let elapsed: f64 = header[demo.len() + 2..]
-            .split(" ms")
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let json_elapsed = json["elapsed_ms"].as_f64().unwrap();
-        assert!(
-            (elapsed - json_elapsed).abs() <= 150.0 + 0.5 * json_elapsed,
-            "{path}: text {elapsed} ms, JSON {json_elapsed} ms"
-        );
-        let drawn = rows(picture);
-        let tasks = json["tasks"].as_array().unwrap();
-        assert_eq!(drawn.len(), tasks.len().min(40), "{path}: {picture}");
-        for ((id, label, outcome), task) in drawn.iter().zip(tasks) {
-            assert_eq!(*id, task["id"].as_u64().unwrap(), "{path}");
-            let want = task["label"].as_str().unwrap();
-            let shown = label.trim_end_matches('…');
-            assert!(want.starts_with(shown), "{path}: {label} for {want}");
-            let want = task["outcome"].as_str().unwrap().replace('_', " ");
-            assert_eq!(*outcome, want, "{path}: task {id}");
+            assert!(picture.contains("\nnote: "), "{path}");
+            if streams {
+                assert!(body.starts_with(' '), "{path}: events come first: {body}");
+            }
+            match disagreement(path, &json, picture) {
+                None => break,
+                Some(why) => failures.push(why),
+            }
         }
         assert!(
-            picture.contains("await graph:\n└── request handler"),
-            "{path}"
+            failures.len() < 3,
+            "three pairs of runs disagreed: {failures:#?}"
         );
-        assert!(picture.contains("\nnote: "), "{path}");
-        if streams {
-            assert!(body.starts_with(' '), "{path}: events come first: {body}");
-        }
     }
 }
 

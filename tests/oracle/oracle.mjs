@@ -68,6 +68,8 @@ const SCENARIOS = [
 
 // ORACLE_ONLY=text runs only the scenarios whose route contains it (while working on one).
 const ONLY = process.env.ORACLE_ONLY || '';
+// ORACLE_DUMP=dir: each scenario's two reports, written there as JSON (to read a difference).
+const DUMP = process.env.ORACLE_DUMP || '';
 
 // What differs on purpose, each once with its reason, in the file the playground
 // shows them from.
@@ -83,7 +85,7 @@ function applies(difference, rust) {
 
 // Report fields that are per run by nature: never compared.
 const PER_RUN = new Set(['demo', 'python', 'rust', 'rust_source', 'helpers', 'runtime', 'params', 'elapsed_ms',
-    'expected_ms', 'tasks', 'events', 'busy', 'outbound_requests', 'warnings', 'long_poll_ms', 'tree', 'note', 'instance',
+    'expected_ms', 'tasks', 'events', 'steps', 'steps_left_out', 'busy', 'outbound_requests', 'warnings', 'long_poll_ms', 'tree', 'note', 'instance',
     'started_unix_ms', 'what', 't_ms', 'total_time_ms', 'cancel_due_ms', 'cancel_called_ms',
     'cancel_late_by_ms', 'timeout_at_ms', 'states', 'value', 'result', 'results', 'work']);
 
@@ -218,6 +220,7 @@ async function main() {
             await rustReport(base, run);
             const rust = await rustReport(base, run);
             const python = await pythonReport(pyodide, base, folder, rust.params);
+            if (DUMP) fs.writeFileSync(path.join(DUMP, `${rust.demo}-${fs.readdirSync(DUMP).length}.json`), JSON.stringify({ rust, python }, null, 1));
             const { problems, rules } = compare(folder, rust, python);
             rules.forEach((rule) => used.add(rule));
             const summary = `${rust.tasks.length} tasks; elapsed Rust ${rust.elapsed_ms} ms, Python ${python.elapsed_ms} ms`;

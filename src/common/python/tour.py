@@ -146,6 +146,10 @@ class Trace:
         self._running = 0
         #: The most task steps ever under way at once (on one thread: 1).
         self.most_steps_at_once = 0
+        #: Every step of a task, in the order they started: the replay's events.
+        self.steps = []
+        #: The file of the lesson's program: a step's line is its line there.
+        self.lesson_file = None
 
     def now_ms(self):
         return round_ms((time.perf_counter() - self._t0) * 1000)
@@ -175,14 +179,39 @@ class Trace:
         trace, id = getattr(_current_task(), "_tour", (None, None))
         return id if trace is self else None
 
-    def _awaits(self, id, entry):
-        """Records that `id` awaits `entry` (once); returns the entry kept."""
+    def _awaits(self, id, entry, line=None):
+        """Records that `id` awaits `entry` (once), at `line` of the lesson when
+        known; returns the entry kept."""
         awaits = self.tasks[id]["awaits"]
         for kept in awaits:
-            if kept == entry:
+            if {k: v for k, v in kept.items() if k != "at"} == entry:
                 return kept
+        if line is not None:
+            entry["at"] = {"file": "lesson.py", "line": line}
         awaits.append(entry)
         return entry
+
+    def _line_of(self, coro):
+        """The line of the lesson a suspended coroutine chain waits at: the
+        innermost of its frames in the lesson's file (None outside it)."""
+        line = None
+        while coro is not None:
+            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+            if frame is None:
+                break
+            if frame.f_code.co_filename == self.lesson_file:
+                line = frame.f_lineno
+            coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        return line
+
+    def _step_ran(self, id, start_ms, end_ms, ready_ms, line):
+        """Logs one step of task `id` for the replay (the Rust report's `steps`)."""
+        step = {"task": id, "from_ms": round_ms(start_ms), "to_ms": round_ms(end_ms)}
+        if ready_ms is not None:
+            step["ready_ms"] = round_ms(min(ready_ms, start_ms))
+        if line is not None:
+            step["at"] = {"file": "lesson.py", "line": line}
+        self.steps.append(step)
 
     def note(self, what):
         self.events.append({"t_ms": self.now_ms(), "task": None, "what": what})
@@ -257,13 +286,13 @@ class Trace:
             self._awaits(id, {"kind": "nothing", "why": "it never suspended: one step, start to end"})
         self.finished(id, outcome, result=_json_safe(result), error=error)
 
-    def _awaited(self, id, yielded):
-        """What task `id` yielded to the loop at the end of a step: what it awaits.
-        Returns the due time of a timer it now waits on."""
+    def _awaited(self, id, yielded, line=None):
+        """What task `id` yielded to the loop at the end of a step (at `line` of the
+        lesson): what it awaits. Returns the due time of a timer it now waits on."""
         if _in_fetch.get():
             return None  # the HTTP client's own waits: the record says http already
         if yielded is None:
-            self._awaits(id, {"kind": "yield"})
+            self._awaits(id, {"kind": "yield"}, line)
             return None
         try:
             timer = self._timers.pop(yielded, None)
@@ -272,17 +301,36 @@ class Trace:
             return None
         if timer is not None:
             ms, due_ms = timer
-            self._awaits(id, {"kind": "timer", "ms": ms})
+            self._awaits(id, {"kind": "timer", "ms": ms}, line)
             return yielded, due_ms
         if own is not None:
-            own.append(self._awaits(id, {"kind": "future", "name": "fut", "set_by": None}))
+            own.append(self._awaits(id, {"kind": "future", "name": "fut", "set_by": None}, line))
             return None
+        for child_id in self._children_of(yielded):  # a task, or gather's children
+            self._awaits(id, {"kind": "task", "task": child_id}, line)
+        return None
+
+    def _children_of(self, yielded):
+        """The records of the tasks a yielded future is (a task) or waits for
+        (gather's children)."""
         awaited = [yielded] if isinstance(yielded, _Task) else getattr(yielded, "_children", None) or []
-        for child in awaited:  # a task, or gather's children
+        ids = []
+        for child in awaited:
             trace, child_id = getattr(child, "_tour", (None, None))
             if trace is self:
-                self._awaits(id, {"kind": "task", "task": child_id})
-        return None
+                ids.append(child_id)
+        return ids
+
+    def _ready_after(self, yielded, timer):
+        """When what a task waited on was done, where the recorder knows: a timer's
+        deadline, the end of the tasks it awaited. None: at the step's start."""
+        if timer is not None:
+            return timer[1]
+        try:
+            ends = [self.tasks[child]["finished_ms"] for child in self._children_of(yielded)]
+        except TypeError:
+            return None
+        return max(ends) if ends and None not in ends else None
 
     def _timer(self, future, delay):
         ms = round(float(delay) * 1000, 3)
@@ -428,6 +476,7 @@ class Trace:
         return {"demo": demo, "runtime": "python " + sys.version.split()[0],
                 "params": params, "elapsed_ms": now, "expected_ms": expected_ms,
                 "tasks": tasks, "events": [dict(e) for e in self.events], "tree": self.tree(),
+                "steps": [dict(step) for step in self.steps],
                 "warnings": warnings, "long_poll_ms": LONG_POLL_MS, **extra}
 
 
@@ -542,10 +591,12 @@ class _Steps:
     def __init__(self, trace, id, coro, task=False):
         self._trace, self._id, self._coro, self._task = trace, id, coro, task
 
-    def _step(self, steps, send, error, timer):
+    def _step(self, steps, send, error, timer, ready_ms=None):
         """One step of the coroutine, timed unless an outer wrapper of the same record
-        is timing it already."""
+        is timing it already; a task's step is logged, woken at `ready_ms`."""
         trace, id = self._trace, self._id
+        if id is None:
+            return self._handler_step(steps, send, error, ready_ms)
         polls = trace._polls[id]
         outermost = polls.depth == 0
         polls.depth += 1
@@ -556,15 +607,33 @@ class _Steps:
             trace._settle(None)  # set meanwhile: by the handler or a callback
             if timer is not None:
                 trace._woke(id, timer)
+        suspended = False
         try:
-            return steps.throw(error) if error is not None else steps.send(send)
+            yielded = steps.throw(error) if error is not None else steps.send(send)
+            suspended = True
+            return yielded
         finally:
             polls.depth -= 1
             if outermost:
-                trace._ran(id, start, trace.now_ms())
+                end = trace.now_ms()
+                trace._ran(id, start, end)
+                if self._task:
+                    line = trace._line_of(self._coro) if suspended else None
+                    trace._step_ran(id, start, end, ready_ms, line)
             if self._task:
                 trace._running -= 1
                 trace._settle(id)
+
+    def _handler_step(self, steps, send, error, ready_ms):
+        """One step of the handler (the program's `main`): logged for the replay,
+        with the line it stopped at, but no record's: the handler has none."""
+        trace, start, line = self._trace, self._trace.now_ms(), None
+        try:
+            yielded = steps.throw(error) if error is not None else steps.send(send)
+            line = trace._line_of(self._coro)
+            return yielded
+        finally:
+            trace._step_ran(None, start, trace.now_ms(), ready_ms, line)
 
     def __await__(self):
         trace, id, task = self._trace, self._id, self._task
@@ -572,9 +641,10 @@ class _Steps:
             trace.started(id)
         steps = self._coro.__await__()
         send, error, timer = None, None, None
+        ready = trace.tasks[id]["created_ms"] if task else None  # ready from its creation
         while True:
             try:
-                yielded = self._step(steps, send, error, timer)
+                yielded = self._step(steps, send, error, timer, ready)
             except StopIteration as done:
                 if task:
                     trace._ended(id, "ok", result=done.value)
@@ -589,11 +659,12 @@ class _Steps:
                 if task:
                     trace._ended(id, "error", error=str(failure) or type(failure).__name__)
                 raise
-            timer = trace._awaited(id, yielded) if task else None
+            timer = trace._awaited(id, yielded, trace._line_of(self._coro)) if task else None
             try:
                 send, error = (yield yielded), None
             except BaseException as thrown:  # a cancel, delivered at this await
                 send, error = None, thrown
+            ready = trace._ready_after(yielded, timer) if task or id is None else None
 
 
 def _watched(create_future):
@@ -723,14 +794,16 @@ async def run(main, base_url, params):
     lesson = getattr(main, "__module__", None)
     if IN_PYODIDE:
         trace = Trace(base_url, lesson=lesson)
+        trace.lesson_file = main.__code__.co_filename
         with _recording(trace):
-            return await main(trace, params)
+            return await _Steps(trace, None, main(trace, params))
     import aiohttp
 
     async with aiohttp.ClientSession() as session:
         trace = Trace(base_url, session, lesson=lesson)
+        trace.lesson_file = main.__code__.co_filename
         with _recording(trace):
-            return await main(trace, params)
+            return await _Steps(trace, None, main(trace, params))
 
 
 def cli(main, route):

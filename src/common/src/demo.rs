@@ -7,7 +7,7 @@ use crate::lesson::{Region, SourceRef};
 use crate::query::Query;
 use crate::reply::{ApiError, Reply};
 use crate::text_view::View;
-use crate::trace::{Event, TaskRecord, Trace, TreeNode};
+use crate::trace::{At, Await, Event, PollEntry, TaskRecord, Trace, TreeNode};
 use crate::upstream::{Fetch, Transport, UpstreamCall};
 use basics::route::{Calls, IntList, shared};
 use serde::Serialize;
@@ -17,6 +17,9 @@ use std::borrow::Cow;
 pub use basics::route::shared::{MAX_DELAY_MS, MAX_TASKS, MAX_TIMEOUT_MS};
 /// The status a failing task asks the upstream for.
 pub const FAILING_STATUS: u16 = 500;
+/// At most this many steps (polls) in a report; a run with more says how many
+/// were left out (`steps_left_out`).
+pub const MAX_STEPS_REPORTED: usize = 2000;
 
 /// What a demo teaches, written once per component.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +62,12 @@ pub struct Report {
     pub events: Vec<Event>,
     /// Who awaits whom: the handler, its tasks, and what each awaits.
     pub tree: TreeNode,
+    /// Every poll in the order it started, the steps a replay plays back: which
+    /// task (`null`: the handler) held the thread from when to when, when it was
+    /// woken for that step, and the line of the shown code it stopped at.
+    pub steps: Vec<PollEntry>,
+    /// Steps over [`MAX_STEPS_REPORTED`], not listed.
+    pub steps_left_out: usize,
     pub note: String,
     pub instance: InstanceInfo,
     /// The wall-clock time the request's work started (ms since the Unix epoch):
@@ -88,6 +97,8 @@ impl Report {
             warnings: trace.warnings(),
             long_poll_ms: crate::polls::LONG_POLL_MS,
             events: trace.events(),
+            steps: trace.steps(|_| true),
+            steps_left_out: 0,
             note: info.note.to_owned(),
             instance: trace.instance(),
             started_unix_ms: trace.started_unix_ms(),
@@ -125,9 +136,45 @@ impl Report {
         self
     }
 
+    /// The report as it is sent: the locations of awaits kept only where they
+    /// fall in the code it shows (a line of a library means nothing on the page,
+    /// and a path outside the workspace is the build machine's), the steps capped.
+    fn finished(mut self) -> Self {
+        let sources = self.rust_source.clone();
+        let shown = move |at: &At| {
+            sources.iter().any(|source| {
+                source.file == at.file
+                    && (source.first_line..=source.last_line).contains(&(at.line as usize))
+            })
+        };
+        let keep = |awaits: &mut Vec<Await>| {
+            for each in awaits {
+                each.at = each.at.filter(|at| shown(at));
+            }
+        };
+        for task in &mut self.tasks {
+            keep(&mut task.awaits);
+        }
+        fn walk(node: &mut TreeNode, keep: &impl Fn(&mut Vec<Await>)) {
+            keep(&mut node.awaits);
+            for child in &mut node.children {
+                walk(child, keep);
+            }
+        }
+        walk(&mut self.tree, &keep);
+        for step in &mut self.steps {
+            step.at = step.at.filter(|at| shown(at));
+        }
+        if self.steps.len() > MAX_STEPS_REPORTED {
+            self.steps_left_out = self.steps.len() - MAX_STEPS_REPORTED;
+            self.steps.truncate(MAX_STEPS_REPORTED);
+        }
+        self
+    }
+
     /// The report as a `200 application/json` response.
     pub fn into_reply(self) -> Reply {
-        crate::reply::json(http::StatusCode::OK, &self)
+        crate::reply::json(http::StatusCode::OK, &self.finished())
     }
 
     /// The report as `view` asks: its JSON, or the picture of the run drawn from
@@ -137,14 +184,14 @@ impl Report {
             View::Json => self.into_reply(),
             View::Text { color } => crate::reply::text(
                 http::StatusCode::OK,
-                crate::text_view::render(&json!(self), color),
+                crate::text_view::render(&json!(self.finished()), color),
             ),
         }
     }
 
     /// The report as the last line of a stream: marked `"what": "summary"`.
     pub fn into_summary_line(self) -> Value {
-        let mut line = json!(self);
+        let mut line = json!(self.finished());
         line["what"] = json!("summary");
         line["t_ms"] = line["elapsed_ms"].clone();
         line

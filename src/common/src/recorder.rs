@@ -28,18 +28,41 @@
 //! component of your own.
 
 use crate::clock::Timeline;
-use crate::trace::{Awaits, Outcome, Trace};
+use crate::trace::{At, Awaits, Outcome, Trace};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
 
 thread_local! {
     /// The trace and task being polled now (`None` as the task: the handler).
     static CURRENT: RefCell<Option<(Trace, Option<usize>)>> = const { RefCell::new(None) };
     /// Whether the task being polled now has spawned a task during this poll.
     static SPAWNED_IN_THIS_POLL: Cell<bool> = const { Cell::new(false) };
+    /// Where the outermost [`Located`] await being polled now sits: the line of
+    /// the lesson that awaits (what the await graph and the replay show).
+    static AWAIT_AT: Cell<Option<&'static Location<'static>>> = const { Cell::new(None) };
+    /// Where the poll under way stopped: the await that last answered `Pending`.
+    static PAUSED_AT: Cell<Option<&'static Location<'static>>> = const { Cell::new(None) };
+}
+
+/// Where an await polled now is, for its graph entry: the line of the outermost
+/// [`Located`] await around it, else `caller` (the `.await` of a primitive whose
+/// `poll` is `#[track_caller]`, or the call that made it).
+pub(crate) fn await_at(caller: &'static Location<'static>) -> At {
+    At::from(AWAIT_AT.get().unwrap_or(caller))
+}
+
+/// Notes that an await at `caller` answered `Pending`: the poll stops there,
+/// unless a [`Located`] await around it says where.
+pub(crate) fn paused(caller: &'static Location<'static>) {
+    if AWAIT_AT.get().is_none() {
+        PAUSED_AT.set(Some(caller));
+    }
 }
 
 /// Notes that the task being polled now spawned a task.
@@ -57,10 +80,11 @@ pub(crate) fn current() -> Option<(Trace, Option<usize>)> {
     CURRENT.with_borrow(|current| current.clone())
 }
 
-/// Records that whatever is being polled now awaits `what`.
-pub(crate) fn awaits(what: impl FnOnce() -> Awaits) {
+/// Records that whatever is being polled now awaits `what`, at `caller` (see
+/// [`await_at`]).
+pub(crate) fn awaits(what: impl FnOnce() -> Awaits, caller: &'static Location<'static>) {
     if let Some((trace, task)) = current() {
-        trace.awaits(task, what());
+        trace.awaits(task, what(), Some(await_at(caller)));
     }
 }
 
@@ -89,20 +113,132 @@ pub(crate) fn woken_late(late_ms: f64) {
 }
 
 /// Makes `task` of `trace` the current one until the guard is dropped.
-pub(crate) struct Entered(
-    Option<(Trace, Option<usize>)>,
-    #[allow(dead_code)] SpawnScope,
-);
+pub(crate) struct Entered {
+    previous: Option<(Trace, Option<usize>)>,
+    _spawns: SpawnScope,
+    /// The locations of the poll around this one, restored when this one ends.
+    outer_at: [Option<&'static Location<'static>>; 2],
+}
 
 pub(crate) fn enter(trace: &Trace, task: Option<usize>) -> Entered {
     let previous = CURRENT.with_borrow_mut(|current| current.replace((trace.clone(), task)));
-    Entered(previous, SpawnScope::new())
+    Entered {
+        previous,
+        _spawns: SpawnScope::new(),
+        outer_at: [AWAIT_AT.replace(None), PAUSED_AT.replace(None)],
+    }
+}
+
+impl Entered {
+    /// Where this poll stopped, if an await recorded it: the line the task waits at.
+    pub(crate) fn paused_at(&self) -> Option<At> {
+        PAUSED_AT.get().map(At::from)
+    }
 }
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        let previous = self.0.take();
+        let previous = self.previous.take();
         CURRENT.with_borrow_mut(|current| *current = previous);
+        AWAIT_AT.set(self.outer_at[0]);
+        PAUSED_AT.set(self.outer_at[1]);
+    }
+}
+
+/// A future awaited at a line of a lesson, which the recorder notes: whatever the
+/// future polls inside (the tasks of a `join_all`, the calls of a `select`) is
+/// awaited at that line, and a poll that stops inside it stops there. What
+/// `task::join_all` and the other located combinators return.
+pub struct Located<F> {
+    at: &'static Location<'static>,
+    inner: Pin<Box<F>>,
+}
+
+impl<F: Future> Located<F> {
+    /// `inner`, awaited at the caller's line.
+    #[track_caller]
+    pub fn here(inner: F) -> Self {
+        Self {
+            at: Location::caller(),
+            inner: Box::pin(inner),
+        }
+    }
+}
+
+impl<F: Future> Future for Located<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let outermost = AWAIT_AT.get().is_none();
+        if outermost {
+            AWAIT_AT.set(Some(self.at));
+        }
+        let polled = self.inner.as_mut().poll(cx);
+        if outermost {
+            AWAIT_AT.set(None);
+            if polled.is_pending() {
+                PAUSED_AT.set(Some(self.at));
+            }
+        }
+        polled
+    }
+}
+
+/// A task's waker that notes when it was woken: the moment the task became ready
+/// and joined the executor's queue, waiting for the thread (the replay's ready
+/// queue). One per task, made again only when the executor's waker changes.
+pub(crate) struct WakeNote {
+    inner: Waker,
+    timeline: Timeline,
+    /// `f64` bits of the first wake since the last poll began (ms on the request's
+    /// clock); 0: not woken.
+    woken: AtomicU64,
+}
+
+impl WakeNote {
+    /// The note for a poll with `cx`'s waker: `kept` when it wraps the same waker.
+    pub(crate) fn for_poll(
+        kept: &mut Option<Arc<Self>>,
+        cx: &Context<'_>,
+        timeline: Timeline,
+    ) -> Arc<Self> {
+        match kept {
+            Some(note) if note.inner.will_wake(cx.waker()) => note.clone(),
+            _ => {
+                let woken = kept
+                    .as_ref()
+                    .map_or(0, |note| note.woken.load(Ordering::Relaxed));
+                let note = Arc::new(Self {
+                    inner: cx.waker().clone(),
+                    timeline,
+                    woken: AtomicU64::new(woken),
+                });
+                *kept = Some(note.clone());
+                note
+            }
+        }
+    }
+
+    /// When the task was woken since its last poll began, clearing it.
+    pub(crate) fn take_woken(&self) -> Option<f64> {
+        match self.woken.swap(0, Ordering::Relaxed) {
+            0 => None,
+            bits => Some(f64::from_bits(bits)),
+        }
+    }
+}
+
+impl Wake for WakeNote {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let now = self.timeline.exact_ms().max(f64::MIN_POSITIVE);
+        let _ = self
+            .woken
+            .compare_exchange(0, now.to_bits(), Ordering::Relaxed, Ordering::Relaxed);
+        self.inner.wake_by_ref();
     }
 }
 
@@ -134,18 +270,23 @@ pub(crate) fn run_what_was_spawned<T>(polled: &Poll<T>, cx: &Context<'_>) {
     }
 }
 
-/// Polls `inner` as task `task` of `trace`, timing the poll into that task's
-/// record (only the outermost of nested measurements of one task counts).
+/// Polls `inner` as task `task` of `trace` (`None`: the handler), timing the poll
+/// into that task's record (only the outermost of nested measurements of one task
+/// counts) and logging it as a step: `ready_ms`, when it was woken for it;
+/// `paused`, where it stopped when it ended `Pending`.
 pub(crate) fn measured_poll<T>(
     trace: &Trace,
     timeline: Timeline,
-    task: usize,
+    task: Option<usize>,
+    ready_ms: Option<f64>,
     poll: impl FnOnce() -> Poll<T>,
+    paused: impl FnOnce() -> Option<At>,
 ) -> Poll<T> {
     let from = timeline.exact_ms();
-    let entry = trace.enter_poll(task, from);
+    let entry = trace.enter_poll(task, from, ready_ms);
     let output = poll();
-    trace.leave_poll(task, entry, from, timeline.exact_ms());
+    let at = if output.is_pending() { paused() } else { None };
+    trace.leave_poll(task, entry, from, timeline.exact_ms(), at);
     output
 }
 
@@ -222,6 +363,7 @@ pub(crate) fn finish(trace: &Trace, task: usize, output: &impl Recordable) {
 pub struct Watched<F> {
     trace: Trace,
     inner: Pin<Box<F>>,
+    wake_note: Option<Arc<WakeNote>>,
 }
 
 impl<F: Future> Watched<F> {
@@ -229,6 +371,7 @@ impl<F: Future> Watched<F> {
         Self {
             trace,
             inner: Box::pin(inner),
+            wake_note: None,
         }
     }
 }
@@ -238,9 +381,22 @@ impl<F: Future> Future for Watched<F> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = &mut *self;
-        let _entered = enter(&this.trace, None);
-        let polled = this.inner.as_mut().poll(cx);
-        run_what_was_spawned(&polled, cx);
+        let timeline = this.trace.timeline();
+        let note = WakeNote::for_poll(&mut this.wake_note, cx, timeline);
+        let waker = Waker::from(note.clone());
+        let mut noted = Context::from_waker(&waker);
+        let entered = enter(&this.trace, None);
+        let inner = &mut this.inner;
+        let polled = measured_poll(
+            &this.trace,
+            timeline,
+            None,
+            note.take_woken(),
+            || inner.as_mut().poll(&mut noted),
+            || entered.paused_at(),
+        );
+        run_what_was_spawned(&polled, &noted);
+        drop(entered);
         polled
     }
 }
@@ -287,8 +443,10 @@ where
 {
     type Output = F::Output;
 
+    #[track_caller]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = &mut *self;
+        let caller = Location::caller();
         if !this.polled {
             this.polled = true;
             if let Some((trace, current)) = current() {
@@ -298,6 +456,7 @@ where
                     Awaits::Http {
                         request: this.request.clone(),
                     },
+                    Some(await_at(caller)),
                 );
                 trace.started(task);
                 let timeline = trace.timeline();
@@ -308,7 +467,18 @@ where
             return Pin::new(&mut this.inner).poll(cx);
         };
         let inner = &mut this.inner;
-        let output = measured_poll(trace, *timeline, *task, || Pin::new(inner).poll(cx));
+        let at = await_at(caller);
+        let output = measured_poll(
+            trace,
+            *timeline,
+            Some(*task),
+            None,
+            || Pin::new(inner).poll(cx),
+            || Some(at),
+        );
+        if output.is_pending() {
+            paused(caller);
+        }
         if let Poll::Ready(answer) = &output {
             this.answered = true;
             if let Some(ready) = answer.ready_unix_ms() {

@@ -12,12 +12,14 @@
 //! and times its polls, and what is awaited says so. Outside one they are the
 //! plain primitives, with nothing recorded.
 
-use crate::recorder::{self, Recordable};
+use crate::recorder::{self, Located, Recordable, WakeNote};
 use crate::trace::{Awaits, Outcome, Trace};
 use std::cell::RefCell;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::{Pin, pin};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -146,6 +148,7 @@ fn spawn_as<T: Recordable + 'static>(
         shared: shared.clone(),
         record: record.clone(),
         polled: false,
+        wake_note: None,
     });
     JoinHandle {
         shared,
@@ -160,6 +163,8 @@ struct Task<F: Future> {
     shared: Rc<RefCell<Shared<F::Output>>>,
     record: Option<(Trace, usize)>,
     polled: bool,
+    /// Its waker, noting when it is woken (recorded tasks only).
+    wake_note: Option<Arc<WakeNote>>,
 }
 
 impl<F: Future> Task<F> {
@@ -201,6 +206,25 @@ where
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
+        // A recorded task is polled with a waker that notes when it is woken.
+        match this.record.as_ref().map(|(trace, _)| trace.timeline()) {
+            Some(timeline) => {
+                let note = WakeNote::for_poll(&mut this.wake_note, cx, timeline);
+                let waker = Waker::from(note.clone());
+                this.step(&mut Context::from_waker(&waker), note.take_woken())
+            }
+            None => this.step(cx, None),
+        }
+    }
+}
+
+impl<F: Future> Task<F>
+where
+    F::Output: Recordable,
+{
+    /// One poll of the task, woken for it at `woken` (when recorded).
+    fn step(&mut self, cx: &mut Context<'_>, woken: Option<f64>) -> Poll<()> {
+        let this = self;
         {
             let mut shared = this.shared.borrow_mut();
             if !shared.cancel_requested {
@@ -219,13 +243,18 @@ where
         };
         let output = match &this.record {
             Some((trace, task)) => {
-                let _entered = recorder::enter(trace, Some(*task));
+                let entered = recorder::enter(trace, Some(*task));
                 if !this.polled {
                     trace.started(*task);
                 }
-                let timeline = trace.timeline();
-                let output =
-                    recorder::measured_poll(trace, timeline, *task, || work.as_mut().poll(cx));
+                let output = recorder::measured_poll(
+                    trace,
+                    trace.timeline(),
+                    Some(*task),
+                    woken,
+                    || work.as_mut().poll(cx),
+                    || entered.paused_at(),
+                );
                 recorder::run_what_was_spawned(&output, cx);
                 output
             }
@@ -302,20 +331,24 @@ impl<T> JoinHandle<T> {
 impl<T, E: From<Cancelled>> JoinHandle<Result<T, E>> {
     /// The task's own answer, a cancel counted as one more error: what `await task`
     /// returns or raises in asyncio (`CancelledError` for a cancelled task).
-    pub async fn outcome(self) -> Result<T, E> {
-        self.await.unwrap_or_else(|cancelled| Err(cancelled.into()))
+    #[track_caller]
+    pub fn outcome(self) -> Located<impl Future<Output = Result<T, E>>> {
+        Located::here(async move { self.await.unwrap_or_else(|cancelled| Err(cancelled.into())) })
     }
 }
 
 impl<T> Future for JoinHandle<T> {
     type Output = Result<T, Cancelled>;
 
+    // `#[track_caller]`: the location is the `.await` that polls it.
+    #[track_caller]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let caller = Location::caller();
         if !self.awaited {
             self.awaited = true;
             if let Some((_, task)) = &self.record {
                 let task = *task;
-                recorder::awaits(|| Awaits::Task { task });
+                recorder::awaits(|| Awaits::Task { task }, caller);
             }
         }
         let mut shared = self.shared.borrow_mut();
@@ -326,6 +359,7 @@ impl<T> Future for JoinHandle<T> {
             return Poll::Ready(Err(Cancelled));
         }
         shared.joiner = Some(cx.waker().clone());
+        recorder::paused(caller);
         Poll::Pending
     }
 }
@@ -334,18 +368,25 @@ impl<T> Future for JoinHandle<T> {
 /// Suspends the current task for `duration`, like `asyncio.sleep`. A zero
 /// duration still gives the other ready tasks their turn, as `asyncio.sleep(0)`
 /// does ([`yield_now`]); `spin_sdk::time::sleep(0)` returns without yielding.
-pub async fn sleep(duration: Duration) {
-    recorder::event(|| format!("sleep({} ms)", duration.as_millis()));
-    if duration.is_zero() {
-        return yield_now().await;
-    }
-    recorder::awaits(|| Awaits::Timer {
-        ms: duration.as_millis() as u64,
-    });
-    let deadline = Instant::now() + duration;
-    spin_sdk::time::sleep(duration).await;
-    let late = Instant::now().saturating_duration_since(deadline);
-    recorder::woken_late(late.as_secs_f64() * 1000.0);
+#[track_caller]
+pub fn sleep(duration: Duration) -> Located<impl Future<Output = ()>> {
+    let at = Location::caller();
+    Located::here(async move {
+        recorder::event(|| format!("sleep({} ms)", duration.as_millis()));
+        if duration.is_zero() {
+            return yield_now().await;
+        }
+        recorder::awaits(
+            || Awaits::Timer {
+                ms: duration.as_millis() as u64,
+            },
+            at,
+        );
+        let deadline = Instant::now() + duration;
+        spin_sdk::time::sleep(duration).await;
+        let late = Instant::now().saturating_duration_since(deadline);
+        recorder::woken_late(late.as_secs_f64() * 1000.0);
+    })
 }
 // endregion: sleep
 
@@ -358,13 +399,17 @@ pub async fn sleep(duration: Duration) {
 /// poll join the queue only when the poll returns, behind it, so a task that has
 /// just spawned yields a second time to let them run first, as asyncio's ready
 /// queue would.
-pub async fn yield_now() {
-    recorder::awaits(|| Awaits::Yield);
-    let behind_new_tasks = recorder::spawned_in_this_poll();
-    spin_sdk::wit_bindgen::yield_async().await;
-    if behind_new_tasks {
+#[track_caller]
+pub fn yield_now() -> Located<impl Future<Output = ()>> {
+    let at = Location::caller();
+    Located::here(async move {
+        recorder::awaits(|| Awaits::Yield, at);
+        let behind_new_tasks = recorder::spawned_in_this_poll();
         spin_sdk::wit_bindgen::yield_async().await;
-    }
+        if behind_new_tasks {
+            spin_sdk::wit_bindgen::yield_async().await;
+        }
+    })
 }
 // endregion: yield_now
 
@@ -398,26 +443,35 @@ impl std::fmt::Display for TimedOut {
 /// Runs `work` for at most `limit`, like `asyncio.wait_for`: when the timer fires
 /// first, `work` is dropped, which cancels whatever it was awaiting (an outbound
 /// request included). Lesson 09 (`src/tour/09-timeout`) writes this race out.
-pub async fn timeout<T>(limit: Duration, work: impl Future<Output = T>) -> Result<T, TimedOut> {
-    Race {
-        work: pin!(work),
-        timer: pin!(spin_sdk::time::sleep(limit)),
-        timer_ms: limit.as_millis() as u64,
-        recorded_at: None,
-    }
-    .await
+#[track_caller]
+pub fn timeout<T>(
+    limit: Duration,
+    work: impl Future<Output = T>,
+) -> Located<impl Future<Output = Result<T, TimedOut>>> {
+    Located::here(async move {
+        Race {
+            work: pin!(work),
+            timer: pin!(spin_sdk::time::sleep(limit)),
+            timer_ms: limit.as_millis() as u64,
+            recorded_at: None,
+        }
+        .await
+    })
 }
 
 /// [`timeout`] when there is a limit, plain `work.await` when there is none
 /// (`asyncio.wait(..., timeout=None)`).
-pub async fn timeout_if<T>(
+#[track_caller]
+pub fn timeout_if<T>(
     limit: Option<Duration>,
     work: impl Future<Output = T>,
-) -> Result<T, TimedOut> {
-    match limit {
-        Some(limit) => timeout(limit, work).await,
-        None => Ok(work.await),
-    }
+) -> Located<impl Future<Output = Result<T, TimedOut>>> {
+    Located::here(async move {
+        match limit {
+            Some(limit) => timeout(limit, work).await,
+            None => Ok(work.await),
+        }
+    })
 }
 // endregion: timeout
 
@@ -440,7 +494,8 @@ where
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let current = recorder::current();
         if let Some((trace, task)) = &current {
-            let at = trace.open_race(*task, self.timer_ms, self.recorded_at);
+            let line = recorder::await_at(Location::caller());
+            let at = trace.open_race(*task, self.timer_ms, self.recorded_at, line);
             self.recorded_at = Some(at);
         }
         let work = self.work.as_mut().poll(cx);
@@ -483,19 +538,24 @@ pub struct Shield<'a, T> {
 impl<T> Future for Shield<'_, T> {
     type Output = Result<T, Cancelled>;
 
+    #[track_caller]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let caller = Location::caller();
         let this = &mut *self;
         if !this.recorded {
             this.recorded = true;
             if let Some((_, task)) = &this.task.record {
                 let task = *task;
-                recorder::awaits(|| Awaits::Shield { task });
+                recorder::awaits(|| Awaits::Shield { task }, caller);
             }
         }
         // The handle's own await is recorded only when awaited directly.
         this.task.awaited = true;
         let polled = Pin::new(&mut *this.task).poll(cx);
         this.task.awaited = false;
+        if polled.is_pending() {
+            recorder::paused(caller);
+        }
         polled
     }
 }
@@ -629,20 +689,23 @@ impl<T: Clone + 'static, E: Clone + 'static> SetOnce<T, E> {
 
     /// Waits for the outcome (`await fut`): every waiter gets a clone of the result,
     /// or of the exception as an `Err`.
+    #[track_caller]
     pub fn result(&self) -> impl Future<Output = Result<T, E>> + use<T, E> {
         let state = self.state.clone();
+        let at = Location::caller();
         let mut recorded = false;
         std::future::poll_fn(move |cx| {
             let mut state = state.borrow_mut();
             if !recorded {
                 recorded = true;
                 let (name, set_by) = (state.seen.name.clone(), state.seen.set_by);
-                recorder::awaits(|| Awaits::Future { name, set_by });
+                recorder::awaits(|| Awaits::Future { name, set_by }, at);
             }
             match &state.outcome {
                 Some(outcome) => Poll::Ready(outcome.clone()),
                 None => {
                     state.waiters.push(cx.waker().clone());
+                    recorder::paused(at);
                     Poll::Pending
                 }
             }
@@ -668,3 +731,50 @@ impl<T: Clone + 'static, E: Clone + 'static> SetOnce<T, E> {
         });
     }
 }
+
+// The combinators of `futures` a lesson awaits, each awaited at the caller's line
+// ([`Located`]): the same futures, so that the await graph and the replay can say
+// which line of the lesson a task waits at while they poll what they hold.
+
+/// `futures::future::join_all`: every future's output, in order.
+#[track_caller]
+pub fn join_all<I>(futures: I) -> Located<futures::future::JoinAll<I::Item>>
+where
+    I: IntoIterator,
+    I::Item: Future,
+{
+    Located::here(futures::future::join_all(futures))
+}
+
+/// `futures::future::try_join_all`: every output, or the first error (the others
+/// are dropped, which cancels them).
+#[track_caller]
+pub fn try_join_all<I>(futures: I) -> Located<futures::future::TryJoinAll<I::Item>>
+where
+    I: IntoIterator,
+    I::Item: futures::TryFuture,
+{
+    Located::here(futures::future::try_join_all(futures))
+}
+
+/// `futures::future::select`: the first of two futures to finish, and the other.
+#[track_caller]
+pub fn select<A, B>(a: A, b: B) -> Located<futures::future::Select<A, B>>
+where
+    A: Future + Unpin,
+    B: Future + Unpin,
+{
+    Located::here(futures::future::select(a, b))
+}
+
+/// `futures::StreamExt::next` for the streams a lesson reads (a
+/// `FuturesUnordered`): the next item, awaited at the caller's line. Import this
+/// trait instead of `futures::StreamExt`.
+pub trait StreamExt: futures::Stream + Unpin + Sized {
+    #[track_caller]
+    fn next(&mut self) -> Located<futures::stream::Next<'_, Self>> {
+        Located::here(futures::StreamExt::next(self))
+    }
+}
+
+impl<S: futures::Stream + Unpin> StreamExt for S {}

@@ -288,9 +288,17 @@ fn tree(node: &Value, prefix: &str, last: bool, drawn: &mut usize, out: &mut Str
                 .unwrap_or("request handler")
                 .to_owned(),
         };
+        // Each wait with the line of the shown code that awaits it, when known.
         let awaits: Vec<String> = node["awaits"]
             .as_array()
-            .map(|awaits| awaits.iter().map(describe).collect())
+            .map(|awaits| {
+                (awaits.iter())
+                    .map(|awaited| match awaited["at"]["line"].as_u64() {
+                        Some(line) => format!("{} (line {line})", describe(awaited)),
+                        None => describe(awaited),
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let branch = if last { "└── " } else { "├── " };
         let text = if awaits.is_empty() {

@@ -101,6 +101,38 @@ pub enum Awaits {
     Nothing { why: String },
 }
 
+/// Where an await is in the source: a file of the workspace and a line. A report
+/// keeps only those inside the regions it shows ([`crate::demo::Report`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct At {
+    pub file: &'static str,
+    pub line: u32,
+}
+
+impl From<&'static std::panic::Location<'static>> for At {
+    fn from(location: &'static std::panic::Location<'static>) -> Self {
+        Self {
+            file: location.file(),
+            line: location.line(),
+        }
+    }
+}
+
+/// An edge of the await graph and the line that awaits (when it is known).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Await {
+    #[serde(flatten)]
+    pub what: Awaits,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<At>,
+}
+
+impl From<Awaits> for Await {
+    fn from(what: Awaits) -> Self {
+        Self { what, at: None }
+    }
+}
+
 /// One task of a demo, as the JSON contract describes it.
 #[derive(Clone, Debug, Serialize)]
 pub struct TaskRecord {
@@ -109,8 +141,8 @@ pub struct TaskRecord {
     /// The task that was being polled when this one was spawned (or, for a call,
     /// first polled); `None`: the request's handler.
     pub parent: Option<usize>,
-    /// What it awaits, in the order it first awaited each.
-    pub awaits: Vec<Awaits>,
+    /// What it awaits, in the order it first awaited each, and where.
+    pub awaits: Vec<Await>,
     pub started_ms: Option<f64>,
     pub finished_ms: Option<f64>,
     pub outcome: Outcome,
@@ -129,13 +161,19 @@ pub struct TaskRecord {
     pub late_ms: f64,
 }
 
-/// One poll of a task: when it started and ended, on the request's clock (ms,
-/// not rounded).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One poll of a task (`None`: the handler), a step of the run: when it started
+/// and ended, on the request's clock (ms, not rounded), when the task was woken
+/// for it (it waited for the thread from then on: the ready queue), and where it
+/// stopped when it ended `Pending`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct PollEntry {
-    pub task: usize,
+    pub task: Option<usize>,
     pub from_ms: f64,
     pub to_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<At>,
 }
 
 /// Something that happened at `t_ms`, to a task or to the demo itself.
@@ -155,6 +193,11 @@ struct Bookkeeping {
     adoptable: bool,
     /// The longest it was resumed after what it awaited was ready.
     late_ms: f64,
+    /// Its step under way: where it is in the poll log.
+    open_step: Option<usize>,
+    /// When it was made (spawned, or its call first polled): its first step was
+    /// ready from then.
+    spawned_ms: f64,
 }
 
 #[derive(Debug)]
@@ -170,8 +213,9 @@ struct Recorded {
     tasks: Vec<TaskRecord>,
     books: Vec<Bookkeeping>,
     /// What the handler itself awaits (the root of the graph).
-    handler_awaits: Vec<Awaits>,
-    handler_late_ms: f64,
+    handler_awaits: Vec<Await>,
+    /// The handler's polls and late wakes, as `books` keeps a task's.
+    handler_books: Bookkeeping,
     /// Requests sent out through the host (`upstream::send`) while this trace was
     /// the current one: what a platform counts against its outbound quota.
     outbound: u64,
@@ -213,7 +257,7 @@ impl Trace {
             tasks: Vec::new(),
             books: Vec::new(),
             handler_awaits: Vec::new(),
-            handler_late_ms: 0.0,
+            handler_books: Bookkeeping::default(),
             outbound: 0,
             races: Vec::new(),
             poll_log: Vec::new(),
@@ -272,16 +316,20 @@ impl Trace {
             busy: Vec::new(),
             late_ms: 0.0,
         });
+        let spawned_ms = recorded.timeline.exact_ms();
         recorded.books.push(Bookkeeping {
             adoptable,
+            spawned_ms,
             ..Bookkeeping::default()
         });
         if let Some(parent) = parent {
             recorded.books[parent].adoptable = false;
         }
         // A task made while a race is polled is part of the raced work.
-        if let Some(race) = open_race(&mut recorded, parent) {
-            push_once(race, Awaits::Task { task: id });
+        if let Some(race) = open_race(&mut recorded, parent)
+            && !race.contains(&Awaits::Task { task: id })
+        {
+            race.push(Awaits::Task { task: id });
         }
         id
     }
@@ -307,32 +355,47 @@ impl Trace {
         (self.add_task(Some(request.to_owned()), current), true)
     }
 
-    /// Records that `task` (or the handler, `None`) awaits `what` now (once per
-    /// kind of wait). Inside a timeout race, it is what the raced work awaits.
-    pub(crate) fn awaits(&self, task: Option<usize>, what: Awaits) {
+    /// Records that `task` (or the handler, `None`) awaits `what` now, at `at`
+    /// (once per kind of wait). Inside a timeout race, it is what the raced work
+    /// awaits.
+    pub(crate) fn awaits(&self, task: Option<usize>, what: Awaits, at: Option<At>) {
         let mut recorded = self.0.borrow_mut();
         if let Some(task) = task {
             recorded.books[task].adoptable = false;
         }
         if let Some(race) = open_race(&mut recorded, task) {
-            push_once(race, what);
+            if !race.contains(&what) {
+                race.push(what);
+            }
             return;
         }
-        push_once(awaits_of(&mut recorded, task), what);
+        let awaits = awaits_of(&mut recorded, task);
+        if !awaits.iter().any(|each| each.what == what) {
+            awaits.push(Await { what, at });
+        }
     }
 
     /// Opens a timeout race for `task`: what it awaits until [`Self::close_race`]
     /// is the raced work's. `at`: where this race was recorded at its last poll;
     /// returns where it is now.
-    pub(crate) fn open_race(&self, task: Option<usize>, timer_ms: u64, at: Option<usize>) -> usize {
+    pub(crate) fn open_race(
+        &self,
+        task: Option<usize>,
+        timer_ms: u64,
+        at: Option<usize>,
+        line: At,
+    ) -> usize {
         let mut recorded = self.0.borrow_mut();
         let awaits = awaits_of(&mut recorded, task);
         let index = match at {
             Some(index) => index,
             None => {
-                awaits.push(Awaits::Race {
-                    timer_ms,
-                    work: Vec::new(),
+                awaits.push(Await {
+                    what: Awaits::Race {
+                        timer_ms,
+                        work: Vec::new(),
+                    },
+                    at: Some(line),
                 });
                 awaits.len() - 1
             }
@@ -367,7 +430,7 @@ impl Trace {
             .map(|task| &mut task.awaits)
             .chain(std::iter::once(&mut recorded.handler_awaits));
         for awaits in all {
-            for each in awaits.iter_mut() {
+            for each in awaits.iter_mut().map(|each| &mut each.what) {
                 if let Awaits::Future {
                     name: named,
                     set_by,
@@ -383,43 +446,93 @@ impl Trace {
 
     /// Records that `task` (or the handler) was resumed `late_ms` after what it
     /// awaited was ready.
+    /// What it awaited was ready that long before now, so its step under way
+    /// was ready then: the replay shows it in the ready queue from that moment
+    /// (a timer that expired while another task held the thread).
     pub(crate) fn woken_late(&self, task: Option<usize>, late_ms: f64) {
         let mut recorded = self.0.borrow_mut();
-        let late = match task {
-            Some(task) => &mut recorded.books[task].late_ms,
-            None => &mut recorded.handler_late_ms,
-        };
-        *late = late.max(late_ms);
+        let recorded = &mut *recorded;
+        let ready = recorded.timeline.exact_ms() - late_ms;
+        let books = books_of(recorded, task);
+        books.late_ms = books.late_ms.max(late_ms);
+        if let Some(step) = books
+            .open_step
+            .and_then(|step| recorded.poll_log.get_mut(step))
+        {
+            step.ready_ms = Some(step.ready_ms.map_or(ready, |woken| woken.min(ready)));
+        }
     }
 
-    /// Starts timing a poll of `task` at `from_ms`: `None` when an outer
-    /// measurement of the same task is under way (only the outermost counts),
-    /// else where the poll went in the log.
-    pub(crate) fn enter_poll(&self, task: usize, from_ms: f64) -> Option<usize> {
+    /// Starts timing a poll of `task` at `from_ms`, woken at `ready_ms`: `None`
+    /// when an outer measurement of the same task is under way (only the
+    /// outermost counts), else where the poll went in the log.
+    pub(crate) fn enter_poll(
+        &self,
+        task: Option<usize>,
+        from_ms: f64,
+        ready_ms: Option<f64>,
+    ) -> Option<usize> {
         let mut recorded = self.0.borrow_mut();
-        if !recorded.books[task].polls.enter() {
+        let recorded = &mut *recorded;
+        let logged = recorded.poll_log.len();
+        let books = books_of(recorded, task);
+        if !books.polls.enter() {
             return None;
         }
-        let entry = recorded.poll_log.len();
-        if entry < crate::polls::MAX_POLLS_LOGGED {
+        // A task's first step was ready from its spawn.
+        let ready_ms =
+            ready_ms.or((task.is_some() && books.polls.polls == 0).then_some(books.spawned_ms));
+        if logged < crate::polls::MAX_POLLS_LOGGED {
+            books.open_step = Some(logged);
             recorded.poll_log.push(PollEntry {
                 task,
                 from_ms,
                 to_ms: from_ms,
+                ready_ms: ready_ms.map(|ready| ready.min(from_ms)),
+                at: None,
             });
         }
-        Some(entry)
+        Some(logged)
     }
 
-    /// Ends the poll [`Self::enter_poll`] started.
-    pub(crate) fn leave_poll(&self, task: usize, entry: Option<usize>, from_ms: f64, to_ms: f64) {
+    /// Ends the poll [`Self::enter_poll`] started; `at`: where it stopped.
+    pub(crate) fn leave_poll(
+        &self,
+        task: Option<usize>,
+        entry: Option<usize>,
+        from_ms: f64,
+        to_ms: f64,
+        at: Option<At>,
+    ) {
         let mut recorded = self.0.borrow_mut();
-        recorded.books[task]
-            .polls
-            .leave(entry.is_some(), from_ms, to_ms);
+        let recorded = &mut *recorded;
+        let books = books_of(recorded, task);
+        books.polls.leave(entry.is_some(), from_ms, to_ms);
+        if entry.is_some() {
+            books.open_step = None;
+        }
         if let Some(logged) = entry.and_then(|entry| recorded.poll_log.get_mut(entry)) {
             logged.to_ms = to_ms;
+            logged.at = at;
         }
+    }
+
+    /// The steps of the run for its report: every logged poll, rounded, the
+    /// locations kept only where `shown` says they are shown.
+    pub fn steps(&self, shown: impl Fn(&At) -> bool) -> Vec<PollEntry> {
+        let round = crate::clock::round_ms;
+        self.0
+            .borrow()
+            .poll_log
+            .iter()
+            .map(|step| PollEntry {
+                from_ms: round(step.from_ms),
+                to_ms: round(step.to_ms),
+                ready_ms: step.ready_ms.map(round),
+                at: step.at.filter(|at| shown(at)),
+                ..*step
+            })
+            .collect()
     }
 
     /// Every poll so far, in the order they started (the first
@@ -551,8 +664,8 @@ impl Trace {
             .map(|(id, books)| (Some(id), books.late_ms))
             .filter(|&(_, late)| late > LATE_WAKE_MS)
             .collect();
-        if recorded.handler_late_ms > LATE_WAKE_MS {
-            late.insert(0, (None, recorded.handler_late_ms));
+        if recorded.handler_books.late_ms > LATE_WAKE_MS {
+            late.insert(0, (None, recorded.handler_books.late_ms));
         }
         let mut warnings: Vec<String> = long
             .iter()
@@ -584,7 +697,7 @@ impl Trace {
     pub fn latest_wake_ms(&self) -> f64 {
         let recorded = self.0.borrow();
         let tasks = recorded.books.iter().map(|books| books.late_ms);
-        crate::clock::round_ms(tasks.fold(recorded.handler_late_ms, f64::max))
+        crate::clock::round_ms(tasks.fold(recorded.handler_books.late_ms, f64::max))
     }
 
     /// Every event, in the order recorded.
@@ -698,7 +811,14 @@ fn more_warnings(rest: &[(usize, f64)], what: &str) -> String {
     format!("and {} more tasks {what} (up to {worst:.0} ms)", rest.len())
 }
 
-fn awaits_of(recorded: &mut Recorded, task: Option<usize>) -> &mut Vec<Awaits> {
+fn books_of(recorded: &mut Recorded, task: Option<usize>) -> &mut Bookkeeping {
+    match task {
+        Some(task) => &mut recorded.books[task],
+        None => &mut recorded.handler_books,
+    }
+}
+
+fn awaits_of(recorded: &mut Recorded, task: Option<usize>) -> &mut Vec<Await> {
     match task {
         Some(task) => &mut recorded.tasks[task].awaits,
         None => &mut recorded.handler_awaits,
@@ -708,15 +828,12 @@ fn awaits_of(recorded: &mut Recorded, task: Option<usize>) -> &mut Vec<Awaits> {
 /// The innermost race `task` is polling now, if any: what it awaits goes there.
 fn open_race(recorded: &mut Recorded, task: Option<usize>) -> Option<&mut Vec<Awaits>> {
     let &(_, index) = recorded.races.iter().rev().find(|(of, _)| *of == task)?;
-    match awaits_of(recorded, task).get_mut(index) {
+    match awaits_of(recorded, task)
+        .get_mut(index)
+        .map(|each| &mut each.what)
+    {
         Some(Awaits::Race { work, .. }) => Some(work),
         _ => None,
-    }
-}
-
-fn push_once(awaits: &mut Vec<Awaits>, what: Awaits) {
-    if !awaits.contains(&what) {
-        awaits.push(what);
     }
 }
 
@@ -726,7 +843,7 @@ fn push_once(awaits: &mut Vec<Awaits>, what: Awaits) {
 pub struct TreeNode {
     pub task: Option<usize>,
     pub label: String,
-    pub awaits: Vec<Awaits>,
+    pub awaits: Vec<Await>,
     pub children: Vec<TreeNode>,
 }
 
@@ -757,12 +874,15 @@ fn with_polls(recorded: &Recorded, task: usize, now: f64) -> TaskRecord {
     record.longest_poll_ms = stats.longest_poll_ms;
     record.late_ms = crate::clock::round_ms(books.late_ms);
     if record.awaits.is_empty() && record.finished_ms.is_some() && stats.polls == 1 {
-        record.awaits.push(Awaits::Nothing {
-            why: format!(
-                "ran to its end in one poll of {:.1} ms, without an await",
-                stats.busy_ms
-            ),
-        });
+        record.awaits.push(
+            Awaits::Nothing {
+                why: format!(
+                    "ran to its end in one poll of {:.1} ms, without an await",
+                    stats.busy_ms
+                ),
+            }
+            .into(),
+        );
     }
     record.busy = stats.busy;
     record
@@ -865,22 +985,65 @@ mod tests {
     fn awaits_inside_a_race_are_the_raced_work() {
         let trace = Trace::start();
         let task = trace.add_task(None, None);
-        let at = trace.open_race(None, 50, None);
-        trace.awaits(None, Awaits::Task { task });
+        let line = At {
+            file: "src/tour/09-timeout/src/lib.rs",
+            line: 88,
+        };
+        let at = trace.open_race(None, 50, None, line);
+        trace.awaits(None, Awaits::Task { task }, None);
         trace.close_race();
-        assert_eq!(trace.open_race(None, 50, Some(at)), at);
+        assert_eq!(trace.open_race(None, 50, Some(at), line), at);
         trace.close_race();
-        trace.awaits(None, Awaits::Task { task });
+        trace.awaits(None, Awaits::Task { task }, Some(line));
+        trace.awaits(None, Awaits::Task { task }, None);
         assert_eq!(
             trace.tree().awaits,
             [
-                Awaits::Race {
-                    timer_ms: 50,
-                    work: vec![Awaits::Task { task }]
+                Await {
+                    what: Awaits::Race {
+                        timer_ms: 50,
+                        work: vec![Awaits::Task { task }]
+                    },
+                    at: Some(line)
                 },
-                Awaits::Task { task }
-            ]
+                Await {
+                    what: Awaits::Task { task },
+                    at: Some(line)
+                }
+            ],
+            "each wait once, where it was first awaited"
         );
+        assert_eq!(
+            json!(trace.tree().awaits[1]),
+            json!({"kind": "task", "task": task, "at": {"file": line.file, "line": 88}})
+        );
+    }
+
+    #[test]
+    fn a_step_is_ready_from_its_wake_or_from_a_deadline_it_missed() {
+        let trace = Trace::start();
+        let task = trace.add_task(None, None);
+        let spawned = trace.0.borrow().books[task].spawned_ms;
+        let first = trace.enter_poll(Some(task), 5.0, None);
+        trace.leave_poll(Some(task), first, 5.0, 6.0, None);
+        let second = trace.enter_poll(Some(task), 50.0, Some(40.0));
+        trace.woken_late(Some(task), trace.now_ms() + 1000.0); // a deadline long missed
+        trace.leave_poll(Some(task), second, 50.0, 51.0, None);
+        let third = trace.enter_poll(Some(task), 60.0, Some(55.0));
+        trace.leave_poll(Some(task), third, 60.0, 61.0, None);
+        let steps = trace.steps(|_| true);
+        assert_eq!(steps.len(), 3);
+        assert_eq!(
+            steps[0].ready_ms,
+            Some(crate::clock::round_ms(spawned.min(5.0))),
+            "ready from its spawn"
+        );
+        assert!(
+            steps[1].ready_ms.unwrap() < 0.0,
+            "the missed deadline is earlier than the wake"
+        );
+        assert_eq!(steps[2].ready_ms, Some(55.0));
+        assert_eq!(trace.task(task).polls, 3);
     }
 
     #[test]
@@ -894,14 +1057,15 @@ mod tests {
                 name: name.clone(),
                 set_by: None,
             },
+            None,
         );
         trace.future_set(&name, Some(7));
         assert_eq!(
             trace.task(waiter).awaits,
-            [Awaits::Future {
+            [Await::from(Awaits::Future {
                 name: "fut".into(),
                 set_by: Some(7)
-            }]
+            })]
         );
     }
 

@@ -10,9 +10,9 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
+use common::task::StreamExt;
 use common::upstream::Fetch;
 use common::{CallPlan, Outcome, Report, Trace, task};
-use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde_json::json;
 use spin_sdk::http::Request;

@@ -10,9 +10,9 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
+use common::task::{join_all, try_join_all};
 use common::upstream::{Fetch, UpstreamError, UpstreamReply};
 use common::{CallPlan, Outcome, Report, Trace};
-use futures::future::{join_all, try_join_all};
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
 

@@ -9,10 +9,11 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
+use common::task::select;
 use common::task::{self, TimedOut};
 use common::upstream::{Fetch, UpstreamError, UpstreamReply};
 use common::{Outcome, Report, Trace};
-use futures::future::{Either, select};
+use futures::future::Either;
 use serde_json::json;
 use spin_sdk::http::Request;
 use std::pin::pin;

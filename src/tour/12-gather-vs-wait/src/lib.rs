@@ -15,9 +15,9 @@
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
 use common::task::{self, JoinHandle};
+use common::task::{join_all, try_join_all};
 use common::upstream::{Fetch, UpstreamError, UpstreamReply};
 use common::{CallPlan, Report, Trace};
-use futures::future::{join_all, try_join_all};
 use serde_json::{Map, Value, json};
 use spin_sdk::http::Request;
 

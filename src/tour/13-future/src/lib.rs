@@ -12,10 +12,10 @@
 
 use common::demo::{self, DemoInfo};
 use common::reply::{self, ApiError, Reply};
+use common::task::join_all;
 use common::task::{self, InvalidState, SetOnce};
 use common::upstream::Fetch;
 use common::{Report, Trace};
-use futures::future::join_all;
 use serde_json::{Value, json};
 use spin_sdk::http::Request;
 

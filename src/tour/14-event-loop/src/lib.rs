@@ -129,14 +129,16 @@ fn worker_letter(n: usize) -> char {
 /// per poll (its last poll only ends it); one that never yields runs all its steps
 /// in its one poll.
 fn step_order(polls: &[PollEntry], first: usize, steps: usize) -> Vec<String> {
-    let workers: Vec<&PollEntry> = polls.iter().filter(|poll| poll.task >= first).collect();
-    let polls_of = |task| workers.iter().filter(|poll| poll.task == task).count();
+    let workers: Vec<(usize, &PollEntry)> = (polls.iter())
+        .filter_map(|poll| Some((poll.task.filter(|&task| task >= first)?, poll)))
+        .collect();
+    let polls_of = |task| workers.iter().filter(|(of, _)| *of == task).count();
     let mut seen = std::collections::HashMap::new();
     let mut order = Vec::new();
-    for poll in &workers {
-        let letter = worker_letter(poll.task - first);
-        let k = seen.entry(poll.task).or_insert(0);
-        if polls_of(poll.task) == 1 {
+    for &(task, _) in &workers {
+        let letter = worker_letter(task - first);
+        let k = seen.entry(task).or_insert(0);
+        if polls_of(task) == 1 {
             order.extend((0..steps).map(|step| format!("{letter}{step}")));
         } else if *k < steps {
             order.push(format!("{letter}{k}"));
@@ -150,7 +152,8 @@ fn step_order(polls: &[PollEntry], first: usize, steps: usize) -> Vec<String> {
 /// thread, never more than one.
 fn most_polls_at_once(polls: &[PollEntry]) -> usize {
     let mut edges: Vec<(f64, i32)> = Vec::new();
-    for poll in polls {
+    // The tasks' polls: the handler's enclose those of the calls it awaits itself.
+    for poll in polls.iter().filter(|poll| poll.task.is_some()) {
         edges.push((poll.from_ms, 1));
         edges.push((poll.to_ms, -1));
     }

@@ -92,10 +92,14 @@ async fn run(request: Request) -> Result<Reply, ApiError> {
     let params =
         json!({ "n": tasks, "delay_ms": delay_ms, "mode": mode, "transport": transport.name() });
     let report = Report::new(&INFO, params, planned_ms as f64, &trace)
+        .with_rust(&[SPAWNING, INFO.rust])
         .with_note(common::text::sentence(&notes))
         .with("runs", runs);
     Ok(report.into_reply_as(view))
 }
+
+/// The tasks and their handles: what the handler does while they sleep.
+const SPAWNING: common::Region = common::region!("spawning");
 
 /// How a run's tasks sleep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +119,7 @@ impl Sleep {
     }
 }
 
+// region: spawning
 /// Starts `tasks` tasks that each sleep `delay` as `how` says, and waits for all.
 async fn sleep_in_tasks(tasks: usize, delay: Duration, how: Sleep, worker: &str) {
     let handles: Vec<_> = (0..tasks)
@@ -136,6 +141,7 @@ async fn sleep_in_tasks(tasks: usize, delay: Duration, how: Sleep, worker: &str)
         let _ = handle.await;
     }
 }
+// endregion: spawning
 
 // region: sleepers
 /// One task's sleep: `time.sleep(s)`, `await asyncio.to_thread(time.sleep, s)`,
