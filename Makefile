@@ -49,6 +49,7 @@ endif
 ## test and the oracle on devhost and, when Spin 4.1+ is found, again on Spin
 test: build devhost lint spin-check
 	$(CARGO) test $(NATIVE_CRATES) --lib --bins --test host_features
+	$(MAKE) unit-js
 	$(MAKE) suite SUITE_SPIN=
 ifneq ($(SPIN_VERSION),)
 	$(MAKE) suite SUITE_SPIN="$(SPIN_PATH)"
@@ -56,6 +57,11 @@ ifneq ($(SPIN_VERSION),)
 else
 	@echo "make test: the app suite, the fuzzer, the browser test and the oracle ran on devhost only: no Spin 4.1+ found (set SPIN_BIN)"
 endif
+
+## unit-js: the page's pure modules (src/plumbing/ui/assets: words, markdown, timeline, differences, ...) under node's own test runner
+.PHONY: unit-js
+unit-js:
+	node --test tests/unit/
 
 # A SPIN_BIN given by hand that is not Spin 4.1+ is an error, not a quiet devhost-only run.
 .PHONY: spin-check suite

@@ -23,6 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, RUNTIME, ServedApp } from '../app.mjs';
+// What each difference means for a report: the playground's own module, so the page
+// and the oracle read differences.json the same way.
+import { applying, expectedOutcome, ignoredFields, waived } from '../../src/plumbing/ui/assets/differences.js';
 
 // One scenario per line: the idea's folder and the Rust run it is compared with.
 const SCENARIOS = [
@@ -74,14 +77,6 @@ const DUMP = process.env.ORACLE_DUMP || '';
 // What differs on purpose, each once with its reason, in the file the playground
 // shows them from.
 const DIFFERENCES = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/common/python/differences.json'), 'utf8')).differences;
-
-// Whether `difference` applies to this Rust report (the oracle always runs Pyodide).
-function applies(difference, rust) {
-    return Object.entries(difference.when || {}).every(([field, values]) => {
-        const value = field.startsWith('params.') ? rust.params[field.slice(7)] : rust[field];
-        return values.includes(value);
-    });
-}
 
 // Report fields that are per run by nature: never compared.
 const PER_RUN = new Set(['demo', 'python', 'rust', 'rust_source', 'helpers', 'runtime', 'params', 'elapsed_ms',
@@ -139,8 +134,8 @@ json.dumps(await tour.run(lesson.main, base_url, json.loads(params_json)))
 // Every difference between the two runs that DIFFERENCES does not explain.
 function compare(folder, rust, python) {
     const idea = rust.demo;
-    const rules = DIFFERENCES.filter((d) => d.idea === idea && applies(d, rust));
-    const allowed = (key) => rules.some((d) => d.compare && d.compare[key] === false);
+    const rules = applying(DIFFERENCES, idea, rust);
+    const allowed = (key) => waived(rules, key);
     const problems = [];
     if (rust.tasks.length !== python.tasks.length) {
         problems.push(`${rust.tasks.length} Rust tasks, ${python.tasks.length} Python tasks`);
@@ -148,14 +143,14 @@ function compare(folder, rust, python) {
     }
     rust.tasks.forEach((task, i) => {
         const twin = python.tasks[i];
-        const expected = rules.reduce((outcome, d) => (d.outcomes && d.outcomes[outcome]) || outcome, task.outcome);
+        const expected = expectedOutcome(rules, task.outcome);
         if (twin.outcome !== expected) problems.push(`task ${i}: Rust ${task.outcome}, Python ${twin.outcome} (expected ${expected})`);
         if (!allowed('labels') && twin.label !== task.label) problems.push(`task ${i}: labels ${JSON.stringify(task.label)} and ${JSON.stringify(twin.label)}`);
         if (!allowed('results') && task.outcome === 'error' && twin.error !== task.error) {
             problems.push(`task ${i}: errors ${JSON.stringify(task.error)} and ${JSON.stringify(twin.error)}`);
         }
     });
-    const ignored = new Set(rules.flatMap((d) => d.ignore || []));
+    const ignored = ignoredFields(rules);
     for (const key of new Set([...Object.keys(rust), ...Object.keys(python)])) {
         if (PER_RUN.has(key) || ignored.has(key)) continue;
         const [a, b] = [JSON.stringify(rust[key] ?? null), JSON.stringify(python[key] ?? null)];

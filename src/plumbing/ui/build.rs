@@ -10,6 +10,11 @@
 //! `## 术语`) of lines "- `asyncio name` → `Rust counterpart`: meaning." (`none` or
 //! `无` where there is none). The two languages list the same pairs in the same
 //! order; a lesson that breaks that stops the build.
+//!
+//! It also writes the table of the files the component serves (`assets.rs`): one
+//! entry per file under `assets/` (its path under /ui, its content type by extension,
+//! its text by `include_str!`) and `lessons.json`. A file whose extension has no
+//! content type here stops the build, so nothing is served as the wrong type.
 
 use serde_json::{Value, json};
 use std::path::Path;
@@ -106,8 +111,85 @@ fn main() {
         "differences": differences["differences"],
         "glossary": glossary,
     });
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("lessons.json");
-    std::fs::write(out, document.to_string()).expect("writing lessons.json");
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    let out = Path::new(&out_dir).join("lessons.json");
+    std::fs::write(&out, document.to_string()).expect("writing lessons.json");
+    write_assets(
+        &Path::new(&manifest_dir).join("assets"),
+        &out,
+        &Path::new(&out_dir).join("assets.rs"),
+    );
+}
+
+/// The content type a served file gets, by its extension; `None`: not one to serve.
+fn content_type(name: &str) -> Option<&'static str> {
+    let (_, extension) = name.rsplit_once('.')?;
+    Some(match extension {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "txt" => "text/plain; charset=utf-8",
+        _ => return None,
+    })
+}
+
+/// Writes `table`: `ASSETS`, one `(path, content type, text)` per file under `dir`
+/// and `/lessons.json` from `lessons`, sorted by path; a file name starting with `.`
+/// or ending in `~` is an editor's and left out.
+fn write_assets(dir: &Path, lessons: &Path, table: &Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files = Vec::new();
+    collect(dir, "", &mut files);
+    files.push(("/lessons.json".to_owned(), lessons.to_path_buf()));
+    files.sort();
+    for pair in files.windows(2) {
+        assert!(pair[0].0 != pair[1].0, "{} is served twice", pair[0].0);
+    }
+    let mut rust = String::from(
+        "/// Every file the playground serves: its path under /ui, its content type, its text.\n\
+         pub const ASSETS: &[(&str, &str, &str)] = &[\n",
+    );
+    for (path, file) in &files {
+        let kind = content_type(path).unwrap_or_else(|| {
+            panic!(
+                "{}: no content type for this extension (src/plumbing/ui/build.rs, content_type)",
+                file.display()
+            )
+        });
+        let file = file
+            .to_str()
+            .unwrap_or_else(|| panic!("{}: not a UTF-8 path", file.display()));
+        rust.push_str(&format!(
+            "    ({path:?}, {kind:?}, include_str!({file:?})),\n"
+        ));
+    }
+    rust.push_str("];\n");
+    std::fs::write(table, rust).expect("writing assets.rs");
+}
+
+/// Every file under `dir`, as (its path under /ui, e.g. `/app.js`, its file).
+fn collect(dir: &Path, prefix: &str, files: &mut Vec<(String, std::path::PathBuf)>) {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
+        let name = entry
+            .file_name()
+            .into_string()
+            .unwrap_or_else(|name| panic!("{}: {name:?} is not a UTF-8 name", dir.display()));
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let path = entry.path();
+        let served = format!("{prefix}/{name}");
+        if path.is_dir() {
+            collect(&path, &served, files);
+        } else {
+            files.push((served, path));
+        }
+    }
 }
 
 fn read(path: &Path) -> String {
