@@ -13,8 +13,11 @@
 // line.marker-*, pre#python, pre#rust, #rust-source, input#compare, select#demo-b,
 // form#params-b; the tour's article#lesson, .lang button[data-lang], a#permalink,
 // table#tasks, ul#tree, ol#events, #instance; the instance panel's form#fire-form,
-// button#fire, #fire-status, svg.lanes g.lane[data-instance] > rect.request, rect.busy.
-// It saves target/ui-screenshot.png, prints one line per check and a closing
+// button#fire, #fire-status, svg.lanes g.lane[data-instance] > rect.request, rect.busy;
+// the replay's #replay, #replay-time, #replay-play[aria-pressed], #replay-at,
+// #replay-say, #replay-state .run-state[data-slot] .thread[data-holder],
+// .ready[data-ready], pre .line.at[data-tasks]. It saves target/ui-screenshot.png and
+// twelve pictures of the replay under target/screenshots/, prints one line per check and a closing
 // "browser: N passed, N failed", and exits non-zero on any failure. The app and
 // Chromium are always stopped.
 
@@ -25,6 +28,8 @@ import { ROOT, RUNTIME, ServedApp, sleep } from '../app.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOT = path.join(ROOT, 'target/ui-screenshot.png');
+// The replay's pictures: three ideas at 1280 and 390 px, in English and Chinese.
+const SCREENSHOTS = path.join(ROOT, 'target/screenshots');
 const RUN_TIMEOUT_MS = 30_000; // one demo run, from the click to #status done
 const WATCHDOG_MS = 420_000; // the whole test (each idea loads Pyodide once)
 const DEMOS = ['coroutine', 'loop', 'awaitable', 'sequential', 'tasks', 'gather', 'wait', 'as-completed',
@@ -101,6 +106,8 @@ async function pickDemo(page, slot, demo, params) {
 
 // Press Run and wait until #status has read `running` and then `done` or `error`.
 async function run(page, what) {
+    // An idea runs as it opens: wait for that run to end before pressing Run.
+    await page.locator('button#run:enabled').waitFor({ timeout: RUN_TIMEOUT_MS });
     await page.evaluate(() => {
         window.__uiTest.log = [window.__uiTest.snapshot()];
     });
@@ -308,9 +315,11 @@ test('phone width and keyboard: nothing overflows sideways at 390 px, Enter on R
         await pickDemo(page, 'a', 'sequential', { delays: '50,50' });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         check(overflow <= 1, `at 390 px the page should not scroll sideways; it is ${overflow} px too wide`);
+        await page.locator('button#run:enabled').waitFor({ timeout: RUN_TIMEOUT_MS });
         await page.focus('button#run');
         await page.keyboard.press('Enter');
-        await page.waitForFunction(() => document.querySelector('#status').textContent.trim() === 'done', null, { timeout: 10_000 })
+        await page.waitForFunction(() => document.querySelector('#status').textContent.trim() === 'done'
+            && document.querySelectorAll('svg.timeline[data-slot="a"] rect.bar').length === 2, null, { timeout: 10_000 })
             .catch(() => { throw new Failure('Enter on the focused Run button should run the demo to done'); });
         const count = await page.locator('svg.timeline[data-slot="a"] rect.bar').count();
         check(count === 2, `a keyboard run should draw 2 bars, drew ${count}`);
@@ -558,6 +567,123 @@ test('every idea: its Rust and its Python run drawn on one axis, task for task',
     }
     await page.locator('input#python-too').uncheck();
     return seen.join(', ');
+});
+
+// --- the replay --------------------------------------------------------------------
+
+// What the replay shows for the Rust run now: the holder, the ready queue, the
+// marked lines.
+async function replayState(page) {
+    return page.evaluate(() => {
+        const box = document.querySelector('#replay-state .run-state[data-slot="a"]');
+        const lines = [...document.querySelectorAll('pre#rust .line.at')].map((l) => `${l.dataset.line}:${l.dataset.tasks}`);
+        return {
+            t: document.querySelector('#replay-at').textContent,
+            holder: box ? box.querySelector('.thread').dataset.holder : null,
+            ready: box ? box.querySelector('.ready').dataset.ready : null,
+            lines,
+            said: document.querySelector('#replay-say').textContent,
+        };
+    });
+}
+
+// Opens `idea` by its address and waits for the run it starts by itself.
+async function openAndWait(page, base, idea) {
+    await page.goto(`${base}/ui/?idea=${idea}`, { waitUntil: 'load' });
+    await page.locator('#replay:not([hidden])').waitFor({ timeout: RUN_TIMEOUT_MS })
+        .catch(() => { throw new Failure(`/ui/?idea=${idea} should run by itself and show its replay`); });
+}
+
+test('blocking opens playing its run: stepping shows the ready queue and the line each task is at', async ({ page, base }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+        await page.goto(`${base}/ui/?idea=blocking`, { waitUntil: 'load' });
+        const loading = (await page.locator('#loading').textContent()).trim();
+        await page.locator('#replay:not([hidden])').waitFor({ timeout: RUN_TIMEOUT_MS })
+            .catch(() => { throw new Failure('/ui/?idea=blocking should run without a click and show its replay'); });
+        const box = await page.locator('#result svg.timeline[data-slot="a"]').boundingBox();
+        check(box && box.y < 800, `the timeline should be in view without scrolling at 1280 x 800; its top is at ${box?.y}`);
+        await page.waitForFunction(() => document.querySelector('#replay-play').getAttribute('aria-pressed') === 'true', null, { timeout: 5_000 })
+            .catch(() => { throw new Failure('the replay should be playing once the run is in'); });
+        // From the keyboard: Home goes to the start, the arrows step, space pauses and plays.
+        await page.locator('#replay-time').focus();
+        await page.keyboard.press('Home');
+        const start = await replayState(page);
+        check(start.t === '0.0 ms', `Home should go to 0 ms, shows ${start.t}`);
+        let sawQueue = null;
+        const holders = new Set();
+        const lineSets = new Set();
+        for (let i = 0; i < 60; i++) {
+            await page.keyboard.press('ArrowRight');
+            const now = await replayState(page);
+            if (now.holder) holders.add(now.holder);
+            lineSets.add(now.lines.join(' '));
+            if (!sawQueue && now.holder && now.holder !== 'handler' && now.ready.split(',').filter(Boolean).length >= 2) sawQueue = now;
+        }
+        check(sawQueue, 'stepping through the blocking run should show a task holding the thread with two others in the ready queue');
+        check(holders.size >= 3, `stepping should move the thread from task to task; it went to ${[...holders].join(', ')}`);
+        check(lineSets.size >= 2 && [...lineSets].some((set) => set !== ''), `stepping should move the marked lines; saw ${[...lineSets].join(' | ')}`);
+        const announced = await page.locator('#replay-say').getAttribute('aria-live');
+        check(announced === 'polite', `the step is announced politely, aria-live is ${announced}`);
+        check(/holds the thread/.test(sawQueue.said), `the live region should say who holds the thread: ${sawQueue.said}`);
+        await page.keyboard.press('ArrowLeft');
+        await page.keyboard.press('Space');
+        const playing = await page.locator('#replay-play').getAttribute('aria-pressed');
+        await page.keyboard.press('Space');
+        check(playing === 'true', `space should play, aria-pressed was ${playing}`);
+        return `loading said ${JSON.stringify(loading)}; at ${sawQueue.t} task ${sawQueue.holder} holds the thread, ready [${sawQueue.ready}], lines ${sawQueue.lines.join(' ')}`;
+    } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+    }
+});
+
+test('the replay with reduced motion steps from moment to moment; at 390 px nothing overflows', async ({ page, base }) => {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+        await openAndWait(page, base, 'gather');
+        const first = (await replayState(page)).t;
+        await page.waitForTimeout(1_000);
+        const second = (await replayState(page)).t;
+        check(first !== second, `with reduced motion play should still move on, moment by moment: ${first} then ${second}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(overflow <= 1, `at 390 px the replay should not scroll sideways; the page is ${overflow} px too wide`);
+        return `${first} then ${second}`;
+    } finally {
+        await page.emulateMedia({ reducedMotion: 'no-preference' });
+        await page.setViewportSize({ width: 1280, height: 900 });
+    }
+});
+
+test('screenshots of three ideas mid-replay at 1280 and 390 px, in English and Chinese', async ({ page, base }) => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const saved = [];
+    try {
+        for (const language of ['en', 'zh']) {
+            await page.evaluate((chosen) => localStorage.setItem('spin-async-demo.language', chosen), language);
+            for (const idea of ['blocking', 'gather', 'future']) {
+                for (const width of [1280, 390]) {
+                    await page.setViewportSize({ width, height: width > 400 ? 800 : 844 });
+                    await openAndWait(page, base, idea);
+                    // Paused at a moment with the thread held, past the first steps.
+                    await page.locator('#replay-time').focus();
+                    await page.keyboard.press('Home');
+                    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+                    const file = path.join(SCREENSHOTS, `${idea}-${width}-${language}.png`);
+                    // On a phone the timeline and its replay are scrolled to, as a reader would.
+                    if (width < 400) await page.locator('#result').scrollIntoViewIfNeeded();
+                    await page.screenshot({ path: file });
+                    saved.push(path.basename(file));
+                }
+            }
+        }
+        const chinese = await page.locator('#replay-title').textContent();
+        check(/回放/.test(chinese), `the replay's heading should read Chinese: ${chinese}`);
+    } finally {
+        await page.evaluate(() => localStorage.clear());
+        await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    return `${saved.length} in target/screenshots/`;
 });
 
 // --- main -------------------------------------------------------------------------

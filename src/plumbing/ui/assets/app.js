@@ -13,6 +13,8 @@
 //   details.js     a finished run's tasks, tree, events and code
 //   python.js      the lesson's program in Pyodide
 //   differences.js where the Python differs on purpose (shared with the oracle)
+//   replay.js      what a run looks like at any moment, from its steps
+//   replayer.js    the replay: play, pause, step, the marked lines
 //   lanes.js       the "Requests on instances" panel
 //   page.js        the DOM and fetch helpers they share
 //
@@ -28,6 +30,8 @@ import { $, element, getJson, ideaHref, queryOf } from "./page.js";
 import { Python } from "./python.js";
 import { Run } from "./run.js";
 import { render } from "./timeline.js";
+import { parseMarkdown, renderInline } from "./markdown.js";
+import { Replayer } from "./replayer.js";
 import { languageOf, saveLanguage, savedLanguage, say as sayIn } from "./words.js";
 
 // Everything the page knows; only this module changes it.
@@ -40,6 +44,8 @@ const state = {
   glossary: [], // { asyncio, rust, meaning, idea, title }: the lessons' Terms sections, in reading order
   python: null, // the Python runner (Pyodide, loaded on the first run that asks for it)
   lastRuns: null, // the runs whose details are on show, redrawn when the language changes
+  replayer: null, // the replay of the last run (replayer.js)
+  generation: 0, // counts the runs started: a run superseded by a newer one leaves the page alone
 };
 
 // The page's words for `key`, in the page's language.
@@ -85,8 +91,24 @@ function chooseLanguage(chosen) {
   }
   fillSelect($("#demo"), currentIdea());
   showLesson(state, currentIdea(), say);
+  showIntro(currentIdea());
   showGlossary($("#glossary-table"), state.glossary, state.language, say);
-  if (state.lastRuns) showDetails(state.lastRuns, say);
+  if (state.lastRuns) {
+    showDetails(state.lastRuns, say);
+    state.replayer.load(state.lastRuns);
+  }
+}
+
+// The short introduction above the timeline: the lesson's title and its first
+// paragraph (the rest of the lesson follows the run).
+function showIntro(idea) {
+  const intro = $("#lesson-intro");
+  const lesson = state.lessons[idea];
+  if (!lesson) { intro.replaceChildren(); return; }
+  const blocks = parseMarkdown(lesson.text[state.language] || lesson.text.en);
+  const first = blocks.find((block) => block.kind === "paragraph");
+  intro.replaceChildren(element("strong", `${titleOf(state, idea)}. `));
+  if (first) renderInline(intro, first.inline);
 }
 
 // ---- the form --------------------------------------------------------------------
@@ -156,10 +178,12 @@ function currentIdea() {
 function openIdea(idea, given) {
   $("#demo").value = idea;
   showLesson(state, idea, say);
+  showIntro(idea);
   buildForm($("#params"), idea, given);
   clearRun();
-  const hasParams = [...given.keys()].some((key) => key !== "idea");
-  if (hasParams) runDemos();
+  // The idea runs as it opens (with its defaults, or a link's parameters), and
+  // its replay plays.
+  runDemos();
 }
 
 // ---- a run -------------------------------------------------------------------------
@@ -173,6 +197,7 @@ function clearRun() {
   rust.textContent = say("rust_placeholder");
   $("#status").textContent = say("idle");
   $("#permalink").hidden = true;
+  state.replayer?.clear();
 }
 
 // Runs the idea (and the second demo when comparing), draws them as they go, then
@@ -187,14 +212,18 @@ async function runDemos() {
   }
   // The link that reproduces this run: the idea and its parameters.
   const link = new URLSearchParams([["idea", idea], ...query]);
-  history.replaceState(null, "", `/ui/?${link}`);
+  history.replaceState(null, "", `/ui/?${link}${location.hash}`);
+  const generation = ++state.generation;
+  const current = () => generation === state.generation;
   const permalink = $("#permalink");
   permalink.href = `/ui/?${link}`;
   permalink.hidden = false;
   $("#run").disabled = true;
   $("#error").textContent = "";
   $("#status").textContent = say("running_state");
-  const draw = () => render($("#result"), runs, say);
+  $("#loading").textContent = say("loading");
+  state.replayer.clear();
+  const draw = () => { if (current()) render($("#result"), runs, say); };
   let frame = 0;
   const redraw = () => {
     if (!frame) frame = requestAnimationFrame(() => { frame = 0; draw(); });
@@ -203,31 +232,40 @@ async function runDemos() {
   const ticker = setInterval(redraw, 100);
   try {
     await Promise.all(runs.map((run) => run.execute(redraw)));
+    if (!current()) return;
     draw();
     state.lastRuns = runs;
     showDetails(runs, say);
+    $("#loading").textContent = "";
+    state.replayer.load(runs);
+    state.replayer.play();
     if ($("#python-too").checked && state.lessons[idea]) {
       try {
         const show = (text) => { $("#python-status").textContent = text; };
         const python = await state.python.run(runs[0], state.lessons[idea], show, say);
+        if (!current()) return;
         // Where this run differs from the Rust on purpose, and why.
         const differences = applying(state.differences, idea, runs[0].report);
         $("#python-differences").replaceChildren(...differences.map((difference) => element("li", difference.why)));
         runs.push(python);
         draw();
+        state.replayer.load(runs);
+        state.replayer.play();
       } catch (error) {
         $("#python-status").textContent = say("python_failed")(error.message);
       }
     }
     $("#status").textContent = say("done");
   } catch (error) {
+    if (!current()) return;
     $("#error").textContent = error.message;
     $("#status").textContent = say("failed");
+    $("#loading").textContent = "";
   } finally {
     clearInterval(ticker);
     if (frame) cancelAnimationFrame(frame);
     frame = 0;
-    $("#run").disabled = false;
+    if (current()) $("#run").disabled = false;
   }
 }
 
@@ -249,6 +287,7 @@ async function start() {
   state.ideas = Object.keys(state.demos);
   state.language = languageOf(savedLanguage(navigator.language));
   const given = new URLSearchParams(location.search);
+  state.replayer = new Replayer(say);
   fillSelect($("#demo-b"), "gather");
   chooseLanguage(state.language);
   buildForm($("#params-b"), $("#demo-b").value);

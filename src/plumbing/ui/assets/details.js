@@ -30,7 +30,20 @@ export function showDetails(runs, say) {
   if (!done.length) return;
   const rust = $("#rust");
   rust.dataset.filled = "yes";
-  rust.textContent = done.map((run) => (runs.length > 1 ? `// ${run.demo}\n` : "") + run.report.rust).join("\n\n");
+  // One span per line, so the replay can mark the line a task is at (data-slot,
+  // data-line: the line of that run's code, from 0).
+  rust.replaceChildren();
+  done.forEach((run, n) => {
+    if (n) rust.append(document.createTextNode("\n"));
+    if (runs.length > 1) rust.append(document.createTextNode(`// ${run.demo}\n`));
+    run.report.rust.split("\n").forEach((text, line) => {
+      const span = element("span", `${text}\n`);
+      span.className = "line";
+      span.dataset.slot = run.slot;
+      span.dataset.line = String(line);
+      rust.append(span);
+    });
+  });
   // Where that code lives, so a run leads straight to its file and lines.
   $("#rust-source").textContent = done
     .flatMap((run) => run.report.rust_source || [])

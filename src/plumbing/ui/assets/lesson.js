@@ -38,8 +38,19 @@ function showProgram(lesson, say) {
   const pre = $("#python");
   pre.replaceChildren();
   if (!lesson) { pre.textContent = ""; $("#python-source").textContent = ""; return; }
+  // One span per line (data-line: its line in lesson.py, from 1), so the replay
+  // can mark the line a task is at; the idea's lines inside a <mark>.
+  let number = 1;
   for (const { text, marked } of programChunks(lesson.python)) {
-    pre.append(marked ? element("mark", text) : document.createTextNode(text));
+    const holder = marked ? element("mark") : pre;
+    for (const line of text.replace(/\n$/, "").split("\n")) {
+      const span = element("span", `${line}\n`);
+      span.className = "line";
+      span.dataset.slot = "python";
+      span.dataset.line = String(number++);
+      holder.append(span);
+    }
+    if (marked) pre.append(holder);
   }
   $("#python-source").textContent = say("python_from")(lesson.folder);
 }
