@@ -82,10 +82,12 @@ suite:
 fuzz: build devhost
 	tests/fuzz/run.sh
 
-## browser: /ui/ in Debian's Chromium (apt), driven by playwright-core (npm; it downloads no browser); runtime as for fuzz
+## browser: /ui/ in Debian's Chromium (apt, with fonts-noto-cjk for the Chinese screenshots), driven by playwright-core (npm; it downloads no browser); runtime as for fuzz
 .PHONY: browser
 browser: build devhost
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@# Chinese text in the screenshots (target/screenshots/) needs a CJK font.
+	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 	@test tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json || (cd tests/browser && npm ci --no-audit --no-fund)
 	node tests/browser/ui.spec.mjs
 
