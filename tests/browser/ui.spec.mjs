@@ -626,7 +626,12 @@ test('blocking opens playing its run: stepping shows the ready queue and the lin
         const announced = await page.locator('#replay-say').getAttribute('aria-live');
         check(announced === 'polite', `the step is announced politely, aria-live is ${announced}`);
         check(/holds the thread/.test(sawQueue.said), `the live region should say who holds the thread: ${sawQueue.said}`);
+        // From the start (near the end, a play would be over before it is read).
+        await page.keyboard.press('Home');
+        await page.keyboard.press('ArrowRight');
+        const stepped = (await replayState(page)).t;
         await page.keyboard.press('ArrowLeft');
+        check((await replayState(page)).t === '0.0 ms' && stepped !== '0.0 ms', `ArrowLeft should step back to 0 ms from ${stepped}`);
         await page.keyboard.press('Space');
         const playing = await page.locator('#replay-play').getAttribute('aria-pressed');
         await page.keyboard.press('Space');

@@ -138,7 +138,7 @@ export class Replayer {
       sentences.push(this.sentence(run, state));
     }
     $("#replay-state").replaceChildren(...blocks);
-    const said = `${t.toFixed(1)} ms: ${sentences.join(" ")}`;
+    const said = `${t.toFixed(1)} ms${this.say("colon")}${sentences.join(" ")}`;
     $("#replay-say").textContent = said;
     if (announce) $("#replay-say").setAttribute("aria-live", "polite");
   }
@@ -185,7 +185,7 @@ export class Replayer {
   }
 
   lineWords(task) {
-    return task.line ? ` (${this.say("replay_line")(task.line.line)})` : "";
+    return task.line ? this.say("replay_line")(task.line.line) : "";
   }
 
   // What one run looks like now, as a block of text beside the timeline.
@@ -196,12 +196,12 @@ export class Replayer {
     box.append(element("h4", this.name(run)));
     const holder = state.tasks.find((task) => task.key === state.holder);
     const thread = element("p", holder
-      ? `${this.say("replay_thread")}: ${this.who(holder.key)}${this.lineWords(holder)}`
-      : `${this.say("replay_thread")}: ${this.say("replay_idle")}`);
+      ? `${this.say("replay_thread")}${this.say("colon")}${this.who(holder.key)}${this.lineWords(holder)}`
+      : `${this.say("replay_thread")}${this.say("colon")}${this.say("replay_idle")}`);
     thread.className = "thread";
     thread.dataset.holder = state.holder === null ? "" : String(state.holder);
-    const ready = element("p", `${this.say("replay_ready")}: ${state.ready.length
-      ? state.ready.map((task) => `${this.who(task.key)} (${this.say("replay_since")} ${task.since.toFixed(1)} ms)`).join(", ")
+    const ready = element("p", `${this.say("replay_ready")}${this.say("colon")}${state.ready.length
+      ? state.ready.map((task) => `${this.who(task.key)} (${this.say("replay_since")} ${task.since.toFixed(1)} ms)`).join(this.say("comma"))
       : this.say("replay_empty")}`);
     ready.className = "ready";
     ready.dataset.ready = state.ready.map((task) => String(task.key)).join(",");
@@ -209,21 +209,22 @@ export class Replayer {
     waiting.className = "waiting";
     for (const task of state.tasks.filter((each) => each.state === "waiting")) {
       const on = task.awaits.map((awaited) => describeAwait(awaited, this.say)).join("; ");
-      const item = element("li", `${this.who(task.key)}${this.lineWords(task)}${on ? ` ${this.say("awaits")}: ${on}` : ""}`);
+      const item = element("li", `${this.who(task.key)}${this.lineWords(task)}${on ? ` ${this.say("awaits")}${this.say("colon")}${on}` : ""}`);
       item.dataset.task = String(task.key);
       waiting.append(item);
     }
-    box.append(thread, ready, element("p", `${this.say("replay_waiting")}:`), waiting);
+    box.append(thread, ready, element("p", `${this.say("replay_waiting")}${this.say("colon")}`), waiting);
     return box;
   }
 
   sentence(run, state) {
     const holder = state.tasks.find((task) => task.key === state.holder);
-    const parts = [holder ? `${this.name(run)}: ${this.who(holder.key)} ${this.say("replay_holds")}${this.lineWords(holder)}.`
-      : `${this.name(run)}: ${this.say("replay_nothing")}.`];
-    if (state.ready.length) parts.push(`${this.say("replay_ready")}: ${state.ready.map((task) => this.who(task.key)).join(", ")}.`);
+    const [colon, stop, comma] = ["colon", "stop", "comma"].map((key) => this.say(key));
+    const parts = [holder ? `${this.name(run)}${colon}${this.who(holder.key)} ${this.say("replay_holds")}${this.lineWords(holder)}${stop}`
+      : `${this.name(run)}${colon}${this.say("replay_nothing")}${stop}`];
+    if (state.ready.length) parts.push(`${this.say("replay_ready")}${colon}${state.ready.map((task) => this.who(task.key)).join(comma)}${stop}`);
     const waiting = state.tasks.filter((task) => task.state === "waiting");
-    if (waiting.length) parts.push(`${this.say("replay_waiting")}: ${waiting.map((task) => this.who(task.key)).join(", ")}.`);
+    if (waiting.length) parts.push(`${this.say("replay_waiting")}${colon}${waiting.map((task) => this.who(task.key)).join(comma)}${stop}`);
     return parts.join(" ");
   }
 }
