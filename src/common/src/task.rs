@@ -418,6 +418,13 @@ pub fn yield_now() -> Located<impl Future<Output = ()>> {
 /// like `loop.call_soon(callback)`: a future of one step, which the executor polls
 /// once this task yields. It is no task: nothing awaits it, and it has no handle.
 pub fn call_soon(callback: impl FnOnce() + 'static) {
+    spawn_one_step(callback)
+}
+// endregion: call_soon
+
+/// [`call_soon`]'s step, spawned (`spin_sdk::wasip3::spawn`) and recorded: the
+/// run's events say when it ran.
+fn spawn_one_step(callback: impl FnOnce() + 'static) {
     let trace = recorder::current().map(|(trace, _)| trace);
     recorder::spawned(); // a yield_now in this step yields behind it, as behind a new task
     spin_sdk::wasip3::spawn(async move {
@@ -427,7 +434,6 @@ pub fn call_soon(callback: impl FnOnce() + 'static) {
         callback();
     });
 }
-// endregion: call_soon
 
 /// The timer won the race: the counterpart of `asyncio.TimeoutError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
